@@ -1,0 +1,65 @@
+'use strict';
+// '@chuva.io/less' inside an OpenLess handler. A thin client: every rule (key sizes,
+// value limits, TTLs) is enforced once, on the server; this file only forwards calls
+// to the executor that runs the handler (see src/runtime/js/handler-worker.ts).
+
+const HOST = Symbol.for('openless.host');
+
+function host() {
+  const current = globalThis[HOST];
+  if (!current) {
+    throw new Error('@chuva.io/less can only be used inside a handler run by OpenLess (deploy it with `less-cli deploy <project>`)');
+  }
+  return current;
+}
+
+function serialize(value) {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    // The server names the broken rule; an unserialisable value arrives as `undefined`.
+    return undefined;
+  }
+}
+
+const kvs = {
+  get: (key) => host().call({ op: 'kvs.get', key }),
+  set: (key, value, ttl) => host().call({ op: 'kvs.set', key, valueJson: serialize(value), ttl }),
+  delete: (key) => host().call({ op: 'kvs.delete', key }),
+};
+
+const socketClients = new Map();
+const sockets = new Proxy(
+  {},
+  {
+    get(_target, name) {
+      if (typeof name !== 'string' || name === 'then') return undefined;
+      let client = socketClients.get(name);
+      if (!client) {
+        client = { publish: (message, connectionIds) => host().publish(name, message, connectionIds) };
+        socketClients.set(name, client);
+      }
+      return client;
+    },
+  },
+);
+
+function notYet(kind) {
+  return new Proxy(
+    {},
+    {
+      get(_target, name) {
+        if (typeof name !== 'string' || name === 'then') return undefined;
+        return () => {
+          throw new Error(`${kind}.${name}: ${kind} are not supported by this OpenLess version yet`);
+        };
+      },
+    },
+  );
+}
+
+exports.kvs = kvs;
+exports.sockets = sockets;
+exports.topics = notYet('topics');
+exports.functions = notYet('functions');
+exports.files = notYet('files');

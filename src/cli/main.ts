@@ -1,0 +1,44 @@
+/**
+ * `less-cli`: commander wiring only. Each command lives in commands/<name>.ts, every
+ * sentence in messages.ts; this file turns a thrown error into the one-line report and
+ * exit code 1.
+ */
+import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { deleteCommand } from './commands/delete.js';
+import { deployCommand } from './commands/deploy.js';
+import { listCommand } from './commands/list.js';
+import { logCommand } from './commands/log.js';
+import { serverCommand } from './commands/server.js';
+import { help } from './messages.js';
+import { errorLines, printLines } from './output.js';
+
+function version(): string {
+  const file = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+export function program(): Command {
+  return new Command('less-cli')
+    .description(help.program)
+    .version(version())
+    .addHelpText('after', help.env)
+    .addCommand(deployCommand())
+    .addCommand(listCommand())
+    .addCommand(logCommand())
+    .addCommand(deleteCommand())
+    .addCommand(serverCommand());
+}
+
+export async function main(argv: string[] = process.argv): Promise<void> {
+  try {
+    // Commander prints its own usage errors and exits with code 1.
+    await program().parseAsync(argv);
+  } catch (error) {
+    printLines(errorLines(error), process.stderr);
+    // Exit now rather than when the event loop drains: a half-started resource must not
+    // keep a failed command hanging. The report is a few short lines, written before exit
+    // (synchronously to files, TTYs and Linux pipes; within one pipe buffer elsewhere).
+    process.exit(1);
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Every error OpenLess raises on purpose is a LessError with a stable code.
+ * `user` errors are mistakes the user can fix (bad project, bad input): they are
+ * shown as one line, never with a stack. Anything else is a system fault.
+ * Each code is described once in docs/errors.md.
+ */
+export type ErrorCode =
+  | 'validation_failed'
+  | 'invalid_project_name'
+  | 'project_not_found'
+  | 'project_dir_not_found'
+  | 'build_failed'
+  | 'dependency_install_failed'
+  | 'server_unreachable'
+  | 'port_in_use'
+  | 'unauthorized'
+  | 'bad_request'
+  | 'kvs_invalid_key'
+  | 'kvs_value_too_large'
+  | 'kvs_invalid_value'
+  | 'kvs_invalid_ttl'
+  | 'socket_not_found'
+  | 'publish_invalid_ids'
+  | 'function_path_not_found'
+  | 'handler_timeout'
+  | 'handler_failed'
+  | 'executor_lost'
+  | 'unsupported_runtime'
+  | 'internal'
+  | 'invalid_arguments'
+  | 'missing_env_var'
+  | 'env_var_missing'
+  | 'server_start_failed'
+  | 'server_stop_failed'
+  | 'connection_failed';
+
+/** One thing wrong with a project, with where it is and how to fix it. */
+export interface Problem {
+  /** Path relative to the project root, e.g. `less/sockets/demo/connect`. */
+  path: string;
+  problem: string;
+  fix: string;
+}
+
+export class LessError extends Error {
+  readonly code: ErrorCode;
+  readonly user: boolean;
+  readonly problems: Problem[];
+
+  constructor(code: ErrorCode, message: string, options: { user?: boolean; problems?: Problem[] } = {}) {
+    super(message);
+    this.name = 'LessError';
+    this.code = code;
+    this.user = options.user ?? true;
+    this.problems = options.problems ?? [];
+  }
+
+  toJSON(): { code: ErrorCode; message: string; problems?: Problem[] } {
+    return this.problems.length > 0
+      ? { code: this.code, message: this.message, problems: this.problems }
+      : { code: this.code, message: this.message };
+  }
+}
+
+export function isLessError(error: unknown): error is LessError {
+  return error instanceof LessError;
+}

@@ -1,0 +1,67 @@
+/**
+ * Routes everything arriving on the one port: `/_admin/…` to the admin API,
+ * `/<project>/apis/<api>/…` to REST APIs, `ws://…/<project>/sockets/<socket>` upgrades
+ * to the socket gateway (SPEC section 4).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ProjectLookup } from '../server/live-project.js';
+import { serveApi, type ApiLimits } from './api-gateway.js';
+import { refuseUpgrade, sendJson } from './http-reply.js';
+import type { SocketGateway } from './socket-gateway.js';
+
+export interface HttpGatewayOptions {
+  projects: ProjectLookup;
+  sockets: SocketGateway;
+  apiLimits: ApiLimits;
+  admin: (req: IncomingMessage, res: ServerResponse, path: string, search: string) => Promise<void>;
+}
+
+function splitUrl(url: string): { path: string; search: string } {
+  const question = url.indexOf('?');
+  return question === -1 ? { path: url, search: '' } : { path: url.slice(0, question), search: url.slice(question) };
+}
+
+export function createHttpGateway(options: HttpGatewayOptions) {
+  const { projects, sockets, apiLimits, admin } = options;
+
+  async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { path, search } = splitUrl(req.url ?? '/');
+    if (path.startsWith('/_admin/')) return admin(req, res, path, search);
+    const [, projectName = '', kind, name, ...rest] = path.split('/');
+    const live = projects.get(projectName);
+    if (!live) return sendJson(res, 404, { error: 'Not Found', message: `no project "${projectName}" is deployed here` });
+    if (kind === 'apis' && name) {
+      if (!live.routes.has(name)) return sendJson(res, 404, { error: 'Not Found', message: `project "${projectName}" has no API "${name}"` });
+      return serveApi(req, res, live, name, rest.length > 0 ? `/${rest.join('/')}` : '/', search, apiLimits);
+    }
+    if (kind === 'sockets' && name && live.sockets.has(name)) {
+      return sendJson(res, 426, { error: 'Upgrade Required', message: `connect with a WebSocket client to ws://…${path}` }, { Upgrade: 'websocket' });
+    }
+    return sendJson(res, 404, { error: 'Not Found', message: `nothing at ${path}` });
+  }
+
+  return {
+    request(req: IncomingMessage, res: ServerResponse): void {
+      dispatch(req, res).catch((error: unknown) => {
+        // A fault of OpenLess itself: the server log gets the stack, the client a plain 500.
+        console.error(error);
+        if (!res.headersSent) sendJson(res, 500, { error: 'Internal Server Error' });
+        else res.destroy();
+      });
+    },
+
+    upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+      const { path } = splitUrl(req.url ?? '/');
+      const [, projectName = '', kind, name, ...rest] = path.split('/');
+      if (kind !== 'sockets' || !name || rest.some((segment) => segment !== '')) {
+        socket.on('error', () => undefined);
+        return refuseUpgrade(socket, 404, { error: 'Not Found', message: `no socket at ${path}` });
+      }
+      sockets.upgrade(req, socket, head, projectName, name).catch((error: unknown) => {
+        console.error(error);
+        refuseUpgrade(socket, 500, { error: 'Internal Server Error' });
+      });
+    },
+  };
+}

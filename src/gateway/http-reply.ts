@@ -1,0 +1,40 @@
+/** Small helpers to answer on raw node:http objects and on upgrade sockets. */
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/** Refuses a WebSocket upgrade with a real HTTP status (never a 101 followed by a close). */
+export function refuseUpgrade(socket: Duplex, status: number, body: unknown): void {
+  if (socket.destroyed) return;
+  const text = JSON.stringify(body);
+  socket.once('finish', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+      'Connection: close\r\nContent-Type: application/json\r\n' +
+      `Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+  );
+}
+
+/** Header names as the client sent them (node lowercases `req.headers`); repeats are joined. */
+export function clientHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    const value = raw[i + 1]!;
+    headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+  }
+  return headers;
+}
+
+/** A repeated key gives its last value (SPEC 2.1). */
+export function queryObject(search: string): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [key, value] of new URLSearchParams(search)) query[key] = value;
+  return query;
+}

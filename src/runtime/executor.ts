@@ -1,0 +1,41 @@
+/**
+ * An executor runs one deployment's handlers away from the gateway thread.
+ * One implementation per language (js/worker-pool.ts; Python in a later issue).
+ */
+import type { HostCall, Invocation, LogLevelFromHandler } from './protocol.js';
+
+/** What handlers can reach on the host, provided by the server to every executor. */
+export interface HostServices {
+  call(call: HostCall): Promise<unknown>;
+  publish(socket: string, messageJson: string, ids: string[]): void;
+  log(line: { requestId: string; functionPath: string; level: LogLevelFromHandler; message: string }): void;
+}
+
+/** Why an invocation produced no result. */
+export type FailureKind = 'error' | 'timeout' | 'lost';
+
+export class InvocationFailure extends Error {
+  readonly kind: FailureKind;
+  readonly detail: string;
+
+  constructor(kind: FailureKind, message: string, detail?: string) {
+    super(message);
+    this.kind = kind;
+    // The stack of the user's error (or an explanation), for the function's log only.
+    this.detail = detail ?? message;
+  }
+}
+
+export interface Executor {
+  /** Resolves with the handler's result; rejects with an InvocationFailure. */
+  invoke(functionPath: string, requestId: string, invocation: Invocation): Promise<unknown>;
+  /** Lets in-flight invocations finish (each is bounded by its timeout), then stops. */
+  retire(): Promise<void>;
+}
+
+export interface ExecutorOptions {
+  /** Per-invocation timeout; the SPEC default is 30 s. */
+  timeoutMs: number;
+  /** Upper bound of warm instances per deployment. */
+  maxInstances: number;
+}

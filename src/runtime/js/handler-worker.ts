@@ -1,0 +1,195 @@
+/**
+ * Runs inside a worker thread: one warm "function instance" of a deployed project.
+ * Loads handler modules on first use and keeps them (module state survives between
+ * invocations, as on a warm Lambda), runs invocations, and speaks the batched
+ * protocol of ../protocol.ts with the gateway.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { pathToFileURL } from 'node:url';
+import { format } from 'node:util';
+import type { FromExecutor, HostCall, SerializedError, ToExecutor } from '../protocol.js';
+import { runApi } from './api-invocation.js';
+import type { HandlerModule } from './handler-module.js';
+import { toHandlerModule } from './handler-module.js';
+
+export interface JsWorkerData {
+  project: string;
+  /** functionPath → absolute file to import. */
+  files: Record<string, string>;
+  sockets: string[];
+  env: Record<string, string>;
+}
+
+const data = workerData as JsWorkerData;
+const port = parentPort!;
+
+// Handlers see the deployment's variables, not the server's environment (SPEC 2.5).
+for (const key of Object.keys(process.env)) delete process.env[key];
+Object.assign(process.env, data.env);
+
+// ---- batching: one postMessage per turn of the event loop -------------------
+let outbox: FromExecutor[] = [];
+let flushScheduled = false;
+function send(message: FromExecutor): void {
+  outbox.push(message);
+  if (!flushScheduled) {
+    flushScheduled = true;
+    setImmediate(flush);
+  }
+}
+function flush(): void {
+  flushScheduled = false;
+  const batch = outbox;
+  outbox = [];
+  port.postMessage(batch);
+}
+
+// ---- console capture: every line is attributed to its invocation ------------
+interface InvocationContext {
+  requestId: string;
+  functionPath: string;
+}
+const current = new AsyncLocalStorage<InvocationContext>();
+const loading: InvocationContext = { requestId: '-', functionPath: '-' };
+
+function capture(level: 'info' | 'warn' | 'error') {
+  return (...args: unknown[]): void => {
+    const context = current.getStore() ?? loading;
+    send({ t: 'log', requestId: context.requestId, functionPath: context.functionPath, level, message: format(...args) });
+  };
+}
+console.log = capture('info');
+console.info = capture('info');
+console.debug = capture('info');
+console.trace = capture('info');
+console.warn = capture('warn');
+console.error = capture('error');
+
+// ---- host calls (the SDK) ---------------------------------------------------
+let nextCallId = 1;
+const pendingCalls = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+
+function call(hostCall: HostCall): Promise<unknown> {
+  const id = nextCallId++;
+  return new Promise((resolve, reject) => {
+    pendingCalls.set(id, { resolve, reject });
+    send({ t: 'call', id, call: hostCall });
+  });
+}
+
+function hostError(error: SerializedError): Error {
+  const result = new Error(error.message) as Error & { code?: string };
+  if (error.code) result.code = error.code;
+  return result;
+}
+
+const socketNames = new Set(data.sockets);
+
+/** What `@chuva.io/less` reaches through `globalThis[Symbol.for('openless.host')]`. */
+const host = {
+  project: data.project,
+  call,
+  publish(socket: string, message: unknown, ids: unknown): Promise<void> {
+    if (!socketNames.has(socket)) {
+      const known = data.sockets.length > 0 ? data.sockets.join(', ') : 'none';
+      return Promise.reject(new Error(`sockets.${socket}.publish: project "${data.project}" has no socket "${socket}" (sockets: ${known}); add less/sockets/${socket}/ or fix the name`));
+    }
+    if (!Array.isArray(ids)) {
+      return Promise.reject(new TypeError(`sockets.${socket}.publish: the second argument must be an array of connection ids, e.g. [connection_id]`));
+    }
+    let messageJson: string | undefined;
+    try {
+      messageJson = JSON.stringify(message);
+    } catch (error) {
+      return Promise.reject(new TypeError(`sockets.${socket}.publish: the message must be JSON-serialisable (${(error as Error).message})`));
+    }
+    if (messageJson === undefined) {
+      return Promise.reject(new TypeError(`sockets.${socket}.publish: the message must be JSON-serialisable (got ${typeof message})`));
+    }
+    // Ids that are not strings cannot be connected: skipped like any unknown id.
+    const connectionIds = ids.filter((id): id is string => typeof id === 'string');
+    send({ t: 'publish', socket, messageJson, ids: connectionIds });
+    return Promise.resolve();
+  },
+};
+(globalThis as Record<symbol, unknown>)[Symbol.for('openless.host')] = host;
+
+// ---- handler modules ----------------------------------------------------------
+const modules = new Map<string, Promise<HandlerModule>>();
+
+function loadModule(functionPath: string): Promise<HandlerModule> {
+  let loaded = modules.get(functionPath);
+  if (!loaded) {
+    const file = data.files[functionPath];
+    if (!file) return Promise.reject(new Error(`no handler deployed at ${functionPath}`));
+    loaded = current.run({ requestId: '-', functionPath }, () => import(pathToFileURL(file).href)).then((namespace) =>
+      toHandlerModule(namespace, functionPath),
+    );
+    // A module that failed to load is retried on the next invocation, like a cold start.
+    loaded.catch(() => modules.delete(functionPath));
+    modules.set(functionPath, loaded);
+  }
+  return loaded;
+}
+
+function serializeError(error: unknown): SerializedError {
+  if (error instanceof Error) {
+    const code = (error as Error & { code?: unknown }).code;
+    return { message: error.message, stack: error.stack, ...(typeof code === 'string' ? { code } : {}) };
+  }
+  return { message: `non-error thrown: ${format(error)}` };
+}
+
+async function invoke(message: Extract<ToExecutor, { t: 'invoke' }>): Promise<void> {
+  const { id, requestId, functionPath, invocation } = message;
+  try {
+    const handler = await loadModule(functionPath);
+    const value = await current.run({ requestId, functionPath }, async () =>
+      invocation.kind === 'api' ? runApi(handler, invocation.request) : toCloneable(await handler.process(invocation.payload)),
+    );
+    send({ t: 'result', id, ok: true, value });
+  } catch (error) {
+    send({ t: 'result', id, ok: false, error: serializeError(error) });
+  }
+}
+
+/** Results cross the thread boundary as JSON data: functions, class instances and cycles are not data. */
+function toCloneable(value: unknown): unknown {
+  if (value === undefined || value === null || typeof value !== 'object') return value;
+  if (value instanceof Uint8Array) return value;
+  return JSON.parse(JSON.stringify(value)) as unknown;
+}
+
+port.on('message', (batch: ToExecutor[]) => {
+  for (const message of batch) {
+    switch (message.t) {
+      case 'invoke':
+        void invoke(message);
+        break;
+      case 'reply': {
+        const pending = pendingCalls.get(message.id);
+        if (!pending) break;
+        pendingCalls.delete(message.id);
+        if (message.ok) pending.resolve(message.value);
+        else pending.reject(hostError(message.error));
+        break;
+      }
+      case 'ping':
+        send({ t: 'pong', id: message.id });
+        break;
+    }
+  }
+});
+
+// A throw from a timer callback in user code must not take the instance down either.
+process.on('uncaughtException', (error) => {
+  const context = current.getStore() ?? loading;
+  send({ t: 'log', requestId: context.requestId, functionPath: context.functionPath, level: 'error', message: `Uncaught exception: ${error.stack ?? error.message}` });
+});
+
+// An unhandled rejection inside user code must not take the instance down (Node's default).
+process.on('unhandledRejection', (reason) => {
+  const context = current.getStore() ?? loading;
+  send({ t: 'log', requestId: context.requestId, functionPath: context.functionPath, level: 'error', message: `Unhandled promise rejection: ${reason instanceof Error ? reason.stack : format(reason)}` });
+});

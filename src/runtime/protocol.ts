@@ -1,0 +1,58 @@
+/**
+ * Messages between the gateway (main thread) and a handler executor.
+ *
+ * Both sides batch: everything produced during one turn of the event loop travels
+ * as one array in one postMessage, because the per-message cost of a thread hop
+ * dominates a WebSocket echo. The Python runtime (later issue) speaks the same
+ * messages over its own channel.
+ */
+
+export interface ApiRequest {
+  method: string;
+  path: string;
+  params: Record<string, string>;
+  query: Record<string, string>;
+  /** Header names as the client sent them; the executor adds case-insensitive lookup. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface ApiResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  /** The body as it goes on the wire: text, or bytes when the handler set a Buffer. */
+  body: string | Uint8Array;
+}
+
+export type Invocation =
+  | { kind: 'api'; request: ApiRequest }
+  | { kind: 'event'; payload: unknown };
+
+export interface SerializedError {
+  message: string;
+  stack?: string;
+  code?: string;
+}
+
+/** Host operations a handler may ask for through the SDK. */
+export type HostCall =
+  | { op: 'kvs.get'; key: unknown }
+  | { op: 'kvs.set'; key: unknown; valueJson: string | undefined; ttl: unknown }
+  | { op: 'kvs.delete'; key: unknown };
+
+export type ToExecutor =
+  | { t: 'invoke'; id: number; requestId: string; functionPath: string; invocation: Invocation }
+  | { t: 'reply'; id: number; ok: true; value: unknown }
+  | { t: 'reply'; id: number; ok: false; error: SerializedError }
+  | { t: 'ping'; id: number };
+
+export type LogLevelFromHandler = 'info' | 'warn' | 'error';
+
+export type FromExecutor =
+  | { t: 'result'; id: number; ok: true; value: unknown }
+  | { t: 'result'; id: number; ok: false; error: SerializedError }
+  | { t: 'log'; requestId: string; functionPath: string; level: LogLevelFromHandler; message: string }
+  | { t: 'call'; id: number; call: HostCall }
+  /** Fire-and-forget: ordering per connection follows message order. */
+  | { t: 'publish'; socket: string; messageJson: string; ids: string[] }
+  | { t: 'pong'; id: number };

@@ -1,0 +1,101 @@
+/** The admin API the CLI drives (docs/admin-api.md). Every route needs the bearer token. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import { isLessError, LessError } from '../errors.js';
+import { sendJson } from '../gateway/http-reply.js';
+import { validateProjectName } from '../project/names.js';
+import type { LogStore } from '../storage/logs.js';
+import type { ProjectManager } from './projects.js';
+import { resourcesOf } from './resources.js';
+
+export interface AdminContext {
+  token: string;
+  projects: ProjectManager;
+  logs: LogStore;
+  status: () => Record<string, unknown>;
+  hostPort: () => string;
+  shutdown: () => void;
+}
+
+export async function serveAdmin(req: IncomingMessage, res: ServerResponse, path: string, search: string, context: AdminContext): Promise<void> {
+  if (!authorized(req, context.token)) {
+    return sendJson(res, 401, { error: { code: 'unauthorized', message: 'missing or wrong admin token (see $LESS_HOME/admin.token)' } });
+  }
+  try {
+    await route(req, res, path, new URLSearchParams(search), context);
+  } catch (error) {
+    if (!isLessError(error)) throw error;
+    const status = error.code === 'project_not_found' ? 404 : error.user ? 400 : 500;
+    sendJson(res, status, { error: error.toJSON() });
+  }
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, context: AdminContext): Promise<void> {
+  const [, , collection, name, sub] = path.split('/'); // '', '_admin', …
+  const method = req.method ?? 'GET';
+  if (collection === 'status' && method === 'GET') return sendJson(res, 200, context.status());
+  if (collection === 'shutdown' && method === 'POST') {
+    sendJson(res, 200, { stopping: true });
+    return context.shutdown();
+  }
+  if (collection !== 'projects') throw new LessError('bad_request', `unknown admin route ${method} ${path}`);
+  if (name === undefined || name === '') {
+    const projects = context.projects.list().map((record) => ({
+      name: record.name,
+      created_at: new Date(record.createdAt).toISOString(),
+      updated_at: new Date(record.updatedAt).toISOString(),
+    }));
+    return sendJson(res, 200, { projects });
+  }
+  const invalid = validateProjectName(name);
+  if (invalid) throw new LessError('invalid_project_name', invalid);
+  if (sub === 'logs' && method === 'GET') return streamLogs(req, res, name, query, context);
+  if (method === 'POST' && sub === undefined) {
+    const body = JSON.parse(await readText(req)) as { root?: unknown; env?: unknown };
+    if (typeof body.root !== 'string') throw new LessError('bad_request', 'deploy needs {"root": "<absolute project folder>"}');
+    const record = await context.projects.deploy(name, body.root, (body.env ?? {}) as Record<string, string>);
+    return sendJson(res, 200, resourcesOf(name, record.deployment.project, context.hostPort()));
+  }
+  if (method === 'GET' && sub === undefined) {
+    const live = context.projects.get(name);
+    if (!live) throw notFound(name);
+    return sendJson(res, 200, resourcesOf(name, live.deployment.project, context.hostPort()));
+  }
+  if (method === 'DELETE' && sub === undefined) {
+    await context.projects.remove(name);
+    return sendJson(res, 200, { deleted: name });
+  }
+  throw new LessError('bad_request', `unknown admin route ${method} ${path}`);
+}
+
+function streamLogs(req: IncomingMessage, res: ServerResponse, project: string, query: URLSearchParams, context: AdminContext): void {
+  if (!context.projects.get(project)) throw notFound(project);
+  const functionPath = (query.get('path') ?? '').replace(/^\/+|\/+$/g, '');
+  if (functionPath === '') throw new LessError('bad_request', 'name the function with --path, e.g. --path sockets/demo/connect');
+  const tail = query.has('tail') ? Number(query.get('tail')) : undefined;
+  res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+  const entries = context.logs.read(project, functionPath, tail !== undefined && tail > 0 ? { tail } : {});
+  for (const entry of entries) res.write(`${entry.line}\n`);
+  if (query.get('follow') !== '1') return void res.end();
+  const unsubscribe = context.logs.subscribe(project, functionPath, (entry) => res.write(`${entry.line}\n`));
+  req.on('close', unsubscribe);
+}
+
+function notFound(name: string): LessError {
+  return new LessError('project_not_found', `no project "${name}" is deployed — see \`less-cli list\``);
+}
+
+function authorized(req: IncomingMessage, token: string): boolean {
+  const given = Buffer.from(req.headers.authorization ?? '');
+  const expected = Buffer.from(`Bearer ${token}`);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function readText(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString()));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,41 @@
+/**
+ * Server tunables. Defaults follow the SPEC; each can be changed with an environment
+ * variable of the server process (documented in docs/configuration.md) or, in tests,
+ * passed to startServer directly.
+ */
+import { defaultApiLimits, type ApiLimits } from '../gateway/api-gateway.js';
+import { defaultSocketLimits, type SocketLimits } from '../gateway/socket-gateway.js';
+import type { ExecutorOptions } from '../runtime/executor.js';
+import { availableParallelism } from 'node:os';
+
+export interface ServerTunables {
+  executor: ExecutorOptions;
+  sockets: SocketLimits;
+  apis: ApiLimits;
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number, scale = 1): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new Error(`${name}=${raw} is not a positive number — unset it or give e.g. ${name}=${fallback / scale}`);
+  }
+  return Math.round(value * scale);
+}
+
+export function tunablesFromEnv(env: NodeJS.ProcessEnv = process.env): ServerTunables {
+  return {
+    executor: {
+      timeoutMs: positive(env, 'LESS_HANDLER_TIMEOUT', 30_000, 1000),
+      maxInstances: positive(env, 'LESS_INSTANCES', Math.max(2, availableParallelism())),
+    },
+    sockets: {
+      maxPayloadBytes: positive(env, 'LESS_WS_MAX_MESSAGE_BYTES', defaultSocketLimits.maxPayloadBytes),
+      pingIntervalMs: positive(env, 'LESS_WS_PING_INTERVAL', defaultSocketLimits.pingIntervalMs, 1000),
+      maxBufferedBytes: positive(env, 'LESS_WS_MAX_BUFFERED_BYTES', defaultSocketLimits.maxBufferedBytes),
+      maxQueuedFrames: defaultSocketLimits.maxQueuedFrames,
+    },
+    apis: { maxBodyBytes: defaultApiLimits.maxBodyBytes },
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * The deployed projects of this server: deploy (validate → build → swap), delete,
+ * and restore after a restart. A deploy swaps the live project in one step, so a frame
+ * or request is served wholly by the old code or wholly by the new; open connections
+ * stay open unless their socket is gone (closed with 1001, disconnect on the old code).
+ */
+import { rm } from 'node:fs/promises';
+import { LessError } from '../errors.js';
+import { buildDeployment, projectHome, type Deployment } from '../deploy/build.js';
+import type { SocketGateway } from '../gateway/socket-gateway.js';
+import { loadProject } from '../project/load.js';
+import type { ExecutorOptions, HostServices } from '../runtime/executor.js';
+import { JsWorkerPool } from '../runtime/js/worker-pool.js';
+import type { DeploymentRecord, DeploymentStore } from '../storage/deployments.js';
+import type { KeyValueStore } from '../storage/kv.js';
+import type { LogStore } from '../storage/logs.js';
+import { answerHostCall } from './host-calls.js';
+import { LiveProject, type ProjectLookup } from './live-project.js';
+
+export interface ProjectManagerOptions {
+  home: string;
+  kv: KeyValueStore;
+  logs: LogStore;
+  deployments: DeploymentStore;
+  executor: ExecutorOptions;
+}
+
+export class ProjectManager implements ProjectLookup {
+  private readonly live = new Map<string, LiveProject>();
+  private readonly records = new Map<string, DeploymentRecord>();
+  /** Deploys and deletes of one project run one after the other. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private sockets: SocketGateway | undefined;
+
+  constructor(private readonly options: ProjectManagerOptions) {}
+
+  attach(sockets: SocketGateway): void {
+    this.sockets = sockets;
+  }
+
+  get(name: string): LiveProject | undefined {
+    return this.live.get(name);
+  }
+
+  list(): DeploymentRecord[] {
+    return [...this.records.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async restore(): Promise<void> {
+    for (const record of await this.options.deployments.list()) {
+      this.records.set(record.name, record);
+      this.activate(record.deployment);
+    }
+  }
+
+  deploy(name: string, root: string, env: Record<string, string>): Promise<DeploymentRecord> {
+    return this.serially(name, async () => {
+      const source = await loadProject(root);
+      const missing = source.envVars.filter((variable) => env[variable] === undefined);
+      if (missing.length > 0) {
+        throw new LessError('missing_env_var', `less.config lists ${missing.join(', ')} but the deploy did not provide ${missing.length > 1 ? 'them' : 'it'} — export ${missing[0]}=… in the deploying shell and deploy again`);
+      }
+      const values = Object.fromEntries(source.envVars.map((variable) => [variable, env[variable]!]));
+      const deployment = await buildDeployment({ home: this.options.home, name, source, env: values });
+      const record = await this.options.deployments.save(deployment, Date.now());
+      this.records.set(name, record);
+      this.activate(deployment);
+      return record;
+    });
+  }
+
+  remove(name: string): Promise<void> {
+    return this.serially(name, async () => {
+      const live = this.live.get(name);
+      if (!live) throw new LessError('project_not_found', `no project "${name}" is deployed — see \`less-cli list\``);
+      this.live.delete(name);
+      this.records.delete(name);
+      await this.sockets?.close(name, undefined, live, 1001, 'project deleted');
+      await live.executor.retire();
+      await this.options.kv.deleteProject(name);
+      this.options.logs.deleteProject(name);
+      await this.options.deployments.delete(name);
+      await rm(projectHome(this.options.home, name), { recursive: true, force: true });
+    });
+  }
+
+  /** Stops every executor (server shutdown, after the sockets have closed). */
+  async retireAll(): Promise<void> {
+    await Promise.all([...this.live.values()].map((live) => live.executor.retire()));
+  }
+
+  private activate(deployment: Deployment): void {
+    const previous = this.live.get(deployment.name);
+    const executor = new JsWorkerPool(
+      { project: deployment.name, files: deployment.files, sockets: deployment.project.sockets.map((s) => s.name), env: deployment.env },
+      this.hostServices(deployment.name),
+      this.options.executor,
+    );
+    this.live.set(deployment.name, new LiveProject(deployment, executor, this.options.logs));
+    if (previous) void this.retire(previous);
+  }
+
+  private async retire(previous: LiveProject): Promise<void> {
+    const current = this.live.get(previous.name);
+    for (const socket of previous.sockets.keys()) {
+      if (!current?.sockets.has(socket)) await this.sockets?.close(previous.name, socket, previous, 1001, 'socket removed');
+    }
+    await previous.executor.retire();
+    await rm(previous.deployment.dir, { recursive: true, force: true });
+  }
+
+  private hostServices(project: string): HostServices {
+    return {
+      call: (call) => answerHostCall(this.options.kv, project, call),
+      publish: (socket, messageJson, ids) => this.sockets?.publish(project, socket, messageJson, ids),
+      log: (line) => this.options.logs.append({ ts: Date.now(), project, ...line }),
+    };
+  }
+
+  private serially<T>(name: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(name) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(task);
+    this.queues.set(name, next);
+    void next.finally(() => {
+      if (this.queues.get(name) === next) this.queues.delete(name);
+    }).catch(() => undefined);
+    return next;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * One OpenLess server: one port for every project, embedded storage under `home`.
+ * Start order: storage → restore deployments → listen → token and server.json.
+ * Stop order: stop listening → close sockets (disconnect handlers run) → executors → storage.
+ */
+import { createServer } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { createHttpGateway } from '../gateway/http-gateway.js';
+import { SocketGateway } from '../gateway/socket-gateway.js';
+import { openDatabase } from '../storage/database.js';
+import { SqliteDeploymentStore } from '../storage/sqlite/deployments.js';
+import { SqliteKeyValueStore } from '../storage/sqlite/kv.js';
+import { SqliteLogStore } from '../storage/sqlite/logs.js';
+import { serveAdmin } from './admin.js';
+import { tunablesFromEnv, type ServerTunables } from './config.js';
+import { ProjectManager } from './projects.js';
+import { publicHost } from './resources.js';
+
+export const VERSION = '0.1.0';
+
+export interface ServerOptions {
+  home: string;
+  port: number;
+  host: string;
+  tunables?: ServerTunables;
+}
+
+export interface RunningServer {
+  port: number;
+  host: string;
+  /** Resolves once the server has stopped; `close()` starts that. */
+  closed: Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { home, host } = options;
+  const tunables = options.tunables ?? tunablesFromEnv();
+  await mkdir(home, { recursive: true });
+  const db = openDatabase(join(home, 'data.db'));
+  const kv = new SqliteKeyValueStore(db);
+  const stopSweeper = kv.startSweeper();
+  const logs = new SqliteLogStore(db);
+  const projects = new ProjectManager({ home, kv, logs, deployments: new SqliteDeploymentStore(db), executor: tunables.executor });
+  const sockets = new SocketGateway(projects, tunables.sockets);
+  projects.attach(sockets);
+  await projects.restore();
+
+  const token = randomBytes(24).toString('hex');
+  let port = options.port;
+  let stopping: Promise<void> | undefined;
+  let markClosed: () => void = () => undefined;
+  const closed = new Promise<void>((resolve) => (markClosed = resolve));
+
+  const gateway = createHttpGateway({
+    projects,
+    sockets,
+    apiLimits: tunables.apis,
+    admin: (req, res, path, search) =>
+      serveAdmin(req, res, path, search, {
+        token,
+        projects,
+        logs,
+        status: () => ({ pid: process.pid, port, host, home, version: VERSION }),
+        hostPort: () => publicHost(host, port),
+        shutdown: () => void close(),
+      }),
+  });
+  const http = createServer({ keepAliveTimeout: 5000 }, gateway.request);
+  http.on('upgrade', gateway.upgrade);
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port, host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  }).catch(async (error: unknown) => {
+    await sockets.shutdown();
+    await projects.retireAll();
+    stopSweeper();
+    db.close();
+    throw error;
+  });
+  port = (http.address() as AddressInfo).port;
+
+  const tokenFile = join(home, 'admin.token');
+  await writeFile(tokenFile, token, { mode: 0o600 });
+  await chmod(tokenFile, 0o600);
+  const stateFile = join(home, 'server.json');
+  await writeFile(stateFile, JSON.stringify({ pid: process.pid, port, host }));
+
+  function close(): Promise<void> {
+    stopping ??= (async () => {
+      http.close();
+      await sockets.shutdown();
+      http.closeAllConnections();
+      await projects.retireAll();
+      stopSweeper();
+      logs.close();
+      db.close();
+      await rm(stateFile, { force: true });
+      markClosed();
+    })();
+    return stopping;
+  }
+
+  return { port, host, closed, close };
+}

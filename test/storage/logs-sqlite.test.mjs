@@ -1,0 +1,142 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setImmediate as nextTick } from 'node:timers/promises';
+import { openDatabase } from '../../dist/storage/database.js';
+import { formatLogLine } from '../../dist/storage/logs.js';
+import { SqliteLogStore, MAX_MESSAGE_BYTES } from '../../dist/storage/sqlite/logs.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'openless-logs-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const ts = Date.UTC(2026, 10, 27, 17, 40, 21, 123);
+const rec = (over = {}) => ({
+  ts, project: 'p', functionPath: 'sockets/demo/connect', requestId: 'req-1', level: 'info', message: 'hello', ...over,
+});
+
+function open(options) {
+  const db = openDatabase(join(dir, `${Math.random().toString(36).slice(2)}.db`));
+  const logs = new SqliteLogStore(db, options);
+  return { db, logs, done: () => (logs.close(), db.close()) };
+}
+
+test('formatLogLine: <iso> <LEVEL> <requestId>[ <message>], newlines kept', () => {
+  assert.equal(formatLogLine(rec({ level: 'start', message: '' })), '2026-11-27T17:40:21.123Z START req-1');
+  assert.equal(formatLogLine(rec({ level: 'end', message: '1.84 ms' })), '2026-11-27T17:40:21.123Z END req-1 1.84 ms');
+  assert.equal(formatLogLine(rec()), '2026-11-27T17:40:21.123Z INFO req-1 hello');
+  assert.equal(formatLogLine(rec({ level: 'warn', message: 'careful' })), '2026-11-27T17:40:21.123Z WARN req-1 careful');
+  assert.equal(
+    formatLogLine(rec({ level: 'error', message: 'Error: boom\n    at x (a.js:1:1)' })),
+    '2026-11-27T17:40:21.123Z ERROR req-1 Error: boom\n    at x (a.js:1:1)',
+  );
+});
+
+test('append is buffered, stored on the next tick, and read sees buffered records', async () => {
+  const { db, logs, done } = open();
+  logs.append(rec({ level: 'start', message: '' }));
+  logs.append(rec({ message: "it's" }));
+  const count = () => db.prepare('SELECT count(*) AS n FROM logs').get().n;
+  assert.equal(count(), 0, 'nothing written synchronously');
+  await nextTick();
+  assert.equal(count(), 2, 'one tick later the batch is stored');
+  logs.append(rec({ level: 'end', message: '1.84 ms' }));
+  const entries = logs.read('p', 'sockets/demo/connect');
+  assert.deepEqual(entries.map((e) => e.line.split(' ').slice(1).join(' ')), ['START req-1', "INFO req-1 it's", 'END req-1 1.84 ms']);
+  assert.ok(entries[0].id < entries[1].id && entries[1].id < entries[2].id);
+  assert.deepEqual(logs.read('p', 'other/path'), []);
+  done();
+});
+
+test('read: tail returns the newest N oldest-first; afterId resumes', () => {
+  const { logs, done } = open();
+  for (let i = 0; i < 10; i++) logs.append(rec({ message: `m${i}` }));
+  const all = logs.read('p', 'sockets/demo/connect');
+  assert.equal(all.length, 10);
+  const msg = (entries) => entries.map((e) => e.line.split(' ').at(-1));
+  assert.deepEqual(msg(logs.read('p', 'sockets/demo/connect', { tail: 3 })), ['m7', 'm8', 'm9']);
+  assert.deepEqual(msg(logs.read('p', 'sockets/demo/connect', { afterId: all[7].id })), ['m8', 'm9']);
+  done();
+});
+
+test('subscribe sees entries after they are stored, per function path; unsubscribe stops it', async () => {
+  const { logs, done } = open();
+  const seen = [];
+  const storedWhenSeen = [];
+  const unsubscribe = logs.subscribe('p', 'sockets/demo/connect', (entry) => {
+    seen.push(entry);
+    storedWhenSeen.push(logs.read('p', 'sockets/demo/connect').some((e) => e.id === entry.id));
+  });
+  logs.subscribe('p', 'sockets/demo/connect', () => {
+    throw new Error('a broken follower');
+  });
+  logs.append(rec({ message: 'one' }));
+  logs.append(rec({ functionPath: 'apis/demo/hello/post', message: 'elsewhere' }));
+  assert.equal(seen.length, 0, 'not before it is stored');
+  await nextTick();
+  assert.deepEqual(seen.map((e) => e.line), ['2026-11-27T17:40:21.123Z INFO req-1 one']);
+  assert.deepEqual(storedWhenSeen, [true]);
+  unsubscribe();
+  logs.append(rec({ message: 'two' }));
+  logs.flush();
+  assert.equal(seen.length, 1);
+  done();
+});
+
+test('lines per function path are bounded; trimming is batched, not per append', () => {
+  const { db, logs, done } = open({ maxLinesPerFunction: 50, trimEvery: 20 });
+  const rows = (fp) => db.prepare('SELECT count(*) AS n FROM logs WHERE function_path = ?').get(fp).n;
+  for (let i = 0; i < 19; i++) logs.append(rec({ message: `m${i}` }));
+  logs.flush();
+  let most = 0;
+  for (let i = 19; i < 200; i++) {
+    logs.append(rec({ message: `m${i}` }));
+    logs.flush();
+    most = Math.max(most, rows('sockets/demo/connect'));
+  }
+  assert.equal(most, 50 + 20 - 1, 'rows pile up between trims, and never beyond N + trimEvery - 1');
+  logs.append(rec({ functionPath: 'other', message: 'kept' }));
+  const tail = logs.read('p', 'sockets/demo/connect', { tail: 1000 });
+  assert.equal(tail.length, 50, 'read never exceeds the bound');
+  assert.ok(tail.at(-1).line.endsWith(' m199'));
+  assert.ok(tail[0].line.endsWith(' m150'));
+  assert.equal(logs.read('p', 'other').length, 1, 'other paths untouched');
+  done();
+});
+
+test('a huge message is cut at 64 KiB with a marker, never inside a character', () => {
+  const { logs, done } = open();
+  logs.append(rec({ message: 'é'.repeat(MAX_MESSAGE_BYTES) }));
+  const [entry] = logs.read('p', 'sockets/demo/connect');
+  const message = entry.line.slice('2026-11-27T17:40:21.123Z INFO req-1 '.length);
+  assert.ok(message.endsWith('… [truncated]'));
+  assert.ok(Buffer.byteLength(message) <= MAX_MESSAGE_BYTES);
+  assert.ok(!message.includes('\uFFFD'));
+  done();
+});
+
+test('deleteProject removes stored and buffered lines of that project only', () => {
+  const { logs, done } = open();
+  logs.append(rec({ message: 'stored' }));
+  logs.append(rec({ project: 'q', message: 'other project' }));
+  logs.flush();
+  logs.append(rec({ message: 'buffered' }));
+  logs.deleteProject('p');
+  assert.deepEqual(logs.read('p', 'sockets/demo/connect'), []);
+  assert.equal(logs.read('q', 'sockets/demo/connect').length, 1);
+  done();
+});
+
+test('close flushes; appends after close are dropped', () => {
+  const file = join(dir, 'close.db');
+  const db = openDatabase(file);
+  const logs = new SqliteLogStore(db);
+  logs.append(rec({ message: 'last words' }));
+  logs.close();
+  logs.append(rec({ message: 'too late' }));
+  const again = new SqliteLogStore(db);
+  assert.deepEqual(again.read('p', 'sockets/demo/connect').map((e) => e.line.split(' ').at(-1)), ['words']);
+  again.close();
+  db.close();
+});
