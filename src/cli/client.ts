@@ -110,7 +110,8 @@ export class AdminClient {
     if (code && UNREACHABLE.has(code)) {
       return new LessError('server_unreachable', messages.serverUnreachable(this.address));
     }
-    const reason = code ?? (error instanceof Error ? error.message : String(error));
+    // Without a code (e.g. fetch refusing a "bad port"), the cause's text is the best reason.
+    const reason = code ?? causeMessage(error) ?? (error instanceof Error ? error.message : String(error));
     return new LessError('connection_failed', messages.connectionFailed(this.address, reason));
   }
 
@@ -156,4 +157,9 @@ function causeCode(error: unknown): string | undefined {
   const cause = (error as { cause?: { code?: unknown; errors?: { code?: unknown }[] } } | null)?.cause;
   const code = cause?.code ?? cause?.errors?.[0]?.code;
   return typeof code === 'string' ? code : undefined;
+}
+
+function causeMessage(error: unknown): string | undefined {
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  return cause instanceof Error ? cause.message : undefined;
 }

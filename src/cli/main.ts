@@ -23,6 +23,9 @@ export function program(): Command {
     .description(help.program)
     .version(version())
     .addHelpText('after', help.env)
+    // Lets `list` and `list resources` both own a --json (see commands/list.ts): each level
+    // hands everything after its subcommand's name to that subcommand.
+    .enablePositionalOptions()
     .addCommand(deployCommand())
     .addCommand(listCommand())
     .addCommand(logCommand())

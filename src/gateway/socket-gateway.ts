@@ -62,8 +62,8 @@ export class SocketGateway {
     }
     const connectionId = randomBytes(12).toString('base64url');
     if (definition.connect) {
-      const payload = { connection_id: connectionId, query: queryObject(new URL(req.url ?? '/', 'http://x').search), headers: clientHeaders(req) };
-      const outcome = await live.invoker.invoke(definition.connect.functionPath, { kind: 'event', payload });
+      const event = { connection_id: connectionId, query: queryObject(new URL(req.url ?? '/', 'http://x').search), headers: clientHeaders(req) };
+      const outcome = await live.invoker.invoke(definition.connect.functionPath, { kind: 'connect', event });
       if (!outcome.ok) {
         const status = outcome.failure.kind === 'timeout' ? 504 : 500;
         return refuseUpgrade(socket, status, { error: status === 504 ? 'Gateway Timeout' : 'Internal Server Error', request_id: outcome.requestId });

@@ -24,8 +24,16 @@ export interface ApiResponse {
   body: string | Uint8Array;
 }
 
+export interface ConnectEvent {
+  connection_id: string;
+  query: Record<string, string>;
+  /** As the client sent them; the executor adds case-insensitive lookup. */
+  headers: Record<string, string>;
+}
+
 export type Invocation =
   | { kind: 'api'; request: ApiRequest }
+  | { kind: 'connect'; event: ConnectEvent }
   | { kind: 'event'; payload: unknown };
 
 export interface SerializedError {

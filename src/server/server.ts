@@ -64,7 +64,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         token,
         projects,
         logs,
-        status: () => ({ pid: process.pid, port, host, home, version: VERSION }),
+        status: () => ({ pid: process.pid, port, host, home, version: VERSION, connections: sockets.connections.size }),
         hostPort: () => publicHost(host, port),
         shutdown: () => void close(),
       }),

@@ -10,6 +10,8 @@ import { settings } from '../settings.js';
 export function listCommand(): Command {
   const list = new Command('list')
     .description(help.list)
+    // Both levels have --json: without this (here and on the program), `list resources p --json` would set list's.
+    .enablePositionalOptions()
     .option('--json', help.json)
     .action(async (options: { json?: boolean }) => {
       const projects = await new AdminClient(settings()).projects();

@@ -9,7 +9,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 import type { FromExecutor, HostCall, SerializedError, ToExecutor } from '../protocol.js';
-import { runApi } from './api-invocation.js';
+import { caseInsensitiveHeaders, runApi } from './api-invocation.js';
 import type { HandlerModule } from './handler-module.js';
 import { toHandlerModule } from './handler-module.js';
 
@@ -145,9 +145,16 @@ async function invoke(message: Extract<ToExecutor, { t: 'invoke' }>): Promise<vo
   const { id, requestId, functionPath, invocation } = message;
   try {
     const handler = await loadModule(functionPath);
-    const value = await current.run({ requestId, functionPath }, async () =>
-      invocation.kind === 'api' ? runApi(handler, invocation.request) : toCloneable(await handler.process(invocation.payload)),
-    );
+    const value = await current.run({ requestId, functionPath }, async () => {
+      switch (invocation.kind) {
+        case 'api':
+          return runApi(handler, invocation.request);
+        case 'connect':
+          return toCloneable(await handler.process({ ...invocation.event, headers: caseInsensitiveHeaders(invocation.event.headers) }));
+        case 'event':
+          return toCloneable(await handler.process(invocation.payload));
+      }
+    });
     send({ t: 'result', id, ok: true, value });
   } catch (error) {
     send({ t: 'result', id, ok: false, error: serializeError(error) });

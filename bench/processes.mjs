@@ -1,0 +1,89 @@
+/**
+ * Child processes of the bench: baselines started with an IPC channel (they report their
+ * port once listening), a free-port finder, RSS of a process tree, and a registry that
+ * kills whatever is still alive when the bench ends — normally or not.
+ */
+import { fork } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+const alive = new Set();
+
+/** A port nobody listens on right now (bound, read, released). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Forks `file`, resolves `{ pid, port, stop }` once it reports `{ port }`. */
+export function startBaseline(file, { timeoutMs = 15_000 } = {}) {
+  const child = fork(file, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  alive.add(child);
+  child.once('exit', () => alive.delete(child));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error(`${file} did not report a port within ${timeoutMs} ms`)), timeoutMs);
+    function fail(error) {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(error);
+    }
+    child.once('error', fail);
+    child.once('exit', (code, signal) => fail(new Error(`${file} exited before listening (${signal ?? code})`)));
+    child.once('message', (message) => {
+      clearTimeout(timer);
+      child.removeAllListeners('error');
+      child.removeAllListeners('exit');
+      child.once('exit', () => alive.delete(child));
+      resolve({ pid: child.pid, port: message.port, stop: () => stopChild(child) });
+    });
+  });
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves when the child has exited. */
+export function stopChild(child, graceMs = 3000) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Kills every baseline still alive (used on exit / error paths). */
+export async function stopAllChildren() {
+  await Promise.all([...alive].map((child) => stopChild(child)));
+}
+
+/** Last resort on process exit: synchronous SIGKILL of anything left. */
+export function killAllChildrenSync() {
+  for (const child of alive) child.kill('SIGKILL');
+}
+
+/** VmRSS in KiB of `pid` plus all its descendants (worker threads are inside the pid). */
+export function rssKiB(pid) {
+  let total = 0;
+  const stack = [pid];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    try {
+      const status = readFileSync(`/proc/${current}/status`, 'utf8');
+      total += Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? 0);
+      for (const task of readdirSync(`/proc/${current}/task`)) {
+        const children = readFileSync(`/proc/${current}/task/${task}/children`, 'utf8').trim();
+        if (children) stack.push(...children.split(/\s+/).map(Number));
+      }
+    } catch {
+      // the process (or a thread) went away while reading: count what was there
+    }
+  }
+  return total;
+}

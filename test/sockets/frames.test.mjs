@@ -1,0 +1,117 @@
+// Client → server frames: channels, bad input, order, handler failures (SPEC 2.2).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { Client } from '../helpers/client.mjs';
+import { startTestServer } from '../helpers/server.mjs';
+
+const fixture = fileURLToPath(new URL('../fixtures/projects/sockets-js', import.meta.url));
+
+async function setup(t) {
+  const server = await startTestServer(t);
+  await server.deploy('frames', fixture);
+  const connect = () => Client.connect(`${server.ws}/frames/sockets/chat`);
+  return { server, connect };
+}
+
+test('every bad input gets its error frame and the connection keeps working', async (t) => {
+  const { connect } = await setup(t);
+  const client = await connect();
+  const cases = [
+    ['not json', 'invalid_json'],
+    ['[1,2]', 'invalid_message'],
+    ['"just a string"', 'invalid_message'],
+    ['null', 'invalid_message'],
+    ['{"data":1}', 'invalid_message'],
+    ['{"channel":42}', 'invalid_message'],
+    ['{"channel":"nope"}', 'channel_not_found'],
+    ['{"channel":"connect"}', 'channel_not_found'],
+    ['{"channel":"disconnect"}', 'channel_not_found'],
+    ['{"channel":"constructor"}', 'channel_not_found'],
+    [Buffer.from([0xde, 0xad]), 'binary_not_supported'],
+  ];
+  for (const [frame, code] of cases) {
+    client.send(frame);
+    const reply = await client.nextJson();
+    assert.equal(reply.error, code, `frame ${frame}`);
+    assert.equal(typeof reply.message, 'string');
+    assert.deepEqual(Object.keys(reply), ['error', 'message']);
+  }
+  assert.deepEqual(await client.nextJson(client.send({ channel: 'echo', data: 'still here' })), { echo: 'still here' });
+});
+
+test('channel_not_found names the socket and its channels', async (t) => {
+  const { connect } = await setup(t);
+  const client = await connect();
+  client.send({ channel: 'nope' });
+  const reply = await client.nextJson();
+  assert.match(reply.message, /socket "chat" has no channel "nope"/);
+  assert.match(reply.message, /echo/);
+});
+
+test('frames of one connection are handled one at a time, in arrival order', async (t) => {
+  const { connect } = await setup(t);
+  const client = await connect();
+  for (let i = 0; i < 200; i++) client.send({ channel: 'echo', data: i });
+  for (let i = 0; i < 200; i++) assert.deepEqual(await client.nextJson(), { echo: i });
+});
+
+test('a frame sent right after the handshake is handled (connect writes to the KVS first)', async (t) => {
+  const { connect } = await setup(t);
+  const client = await connect();
+  client.send({ channel: 'whoami' });
+  const reply = await client.nextJson();
+  assert.equal(typeof reply.connection_id, 'string');
+  assert.deepEqual(reply.seen.query, {});
+});
+
+test('every JSON value of data reaches the handler unchanged', async (t) => {
+  const { connect } = await setup(t);
+  const client = await connect();
+  for (const data of [0, false, '', null, 'it\'s', { a: [1, { b: 'ü' }] }, [], 1.5]) {
+    client.send({ channel: 'echo', data });
+    assert.deepEqual(await client.nextJson(), { echo: data });
+  }
+  client.send('{"channel":"echo"}');
+  assert.deepEqual(await client.nextJson(), {}, 'missing data arrives as undefined (dropped by JSON)');
+});
+
+test('a throwing channel handler yields internal_error with a request id found in the log', async (t) => {
+  const { server, connect } = await setup(t);
+  const client = await connect();
+  client.send({ channel: 'boom' });
+  const reply = await client.nextJson();
+  assert.equal(reply.error, 'internal_error');
+  assert.match(reply.request_id, /^[0-9a-f-]{36}$/);
+  assert.doesNotMatch(reply.message, /exploded|at /, 'no error text or stack reaches the client');
+  const line = await server.waitForLog('frames', 'sockets/chat/boom', new RegExp(`ERROR ${reply.request_id} Error: channel exploded`));
+  assert.match(line, /channel exploded/);
+  const log = await server.logs('frames', 'sockets/chat/boom');
+  assert.match(log, /at exports\.process .*boom\/index\.js:2/);
+  assert.deepEqual(await client.nextJson(client.send({ channel: 'echo', data: 1 })), { echo: 1 });
+});
+
+test('publishing to a socket that does not exist throws an error naming it', async (t) => {
+  const { server, connect } = await setup(t);
+  const client = await connect();
+  client.send({ channel: 'badpublish' });
+  const reply = await client.nextJson();
+  assert.equal(reply.error, 'internal_error');
+  await server.waitForLog('frames', 'sockets/chat/badpublish', /has no socket "nope"/);
+});
+
+test('publish reaches only listed connections open on that socket; unknown ids are skipped', async (t) => {
+  const { server, connect } = await setup(t);
+  const a = await connect();
+  const b = await connect();
+  const other = await Client.connect(`${server.ws}/frames/sockets/other`);
+  const idOf = async (client) => (await client.nextJson(client.send({ channel: 'whoami' }))).connection_id;
+  const [idA, idB] = [await idOf(a), await idOf(b)];
+  const otherId = await idOf(other);
+  a.send({ channel: 'tell', data: { message: 'to b', to: ['missing-id', idB, null, otherId] } });
+  assert.equal(await b.next(), '"to b"');
+  a.send({ channel: 'tell', data: { message: 'to a', to: [idA] } });
+  assert.equal(await a.next(), '"to a"', 'a got nothing before its own message');
+  other.send({ channel: 'echo', data: 'last' });
+  assert.deepEqual(await other.nextJson(), { other: 'last' }, 'the other socket got nothing addressed to chat');
+});

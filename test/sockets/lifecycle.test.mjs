@@ -1,0 +1,137 @@
+// Connect, disconnect and redeploys (SPEC 2.2).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '../helpers/client.mjs';
+import { startTestServer } from '../helpers/server.mjs';
+
+const fixture = fileURLToPath(new URL('../fixtures/projects/sockets-js', import.meta.url));
+
+async function copyOfFixture(t) {
+  const root = await mkdtemp(join(tmpdir(), 'openless-sockets-'));
+  await cp(fixture, root, { recursive: true });
+  t.after(() => rm(root, { recursive: true, force: true }));
+  return root;
+}
+
+const idOf = async (client) => {
+  client.send({ channel: 'whoami' });
+  return (await client.nextJson()).connection_id;
+};
+
+test('connect receives query and handshake headers (case-insensitive lookup)', async (t) => {
+  const server = await startTestServer(t);
+  await server.deploy('life', fixture);
+  const client = await Client.connect(`${server.ws}/life/sockets/chat?room=blue&room=red&x=%C3%BC`, { headers: { 'X-Test-Agent': 'tester' } });
+  client.send({ channel: 'whoami' });
+  const { seen } = await client.nextJson();
+  assert.deepEqual(seen, { query: { room: 'red', x: 'ü' }, agent: 'tester', lower: 'tester' });
+});
+
+test('connect refuses with the returned status, 500 when it throws; no disconnect for either', async (t) => {
+  const server = await startTestServer(t);
+  await server.deploy('life', fixture);
+  const url = `${server.ws}/life/sockets/chat`;
+  await assert.rejects(Client.connect(`${url}?token=refuse`), { status: 401 });
+  await assert.rejects(Client.connect(`${url}?token=forbid`), { status: 403 });
+  const thrown = await Client.connect(`${url}?token=throw`).catch((error) => error);
+  assert.equal(thrown.status, 500);
+  const { request_id } = JSON.parse(thrown.body);
+  await server.waitForLog('life', 'sockets/chat/connect', new RegExp(`ERROR ${request_id} Error: connect exploded`));
+
+  // A later accepted connection's disconnect is the first and only one in the log.
+  const client = await Client.connect(url);
+  const id = await idOf(client);
+  await client.close();
+  await server.waitForLog('life', 'sockets/chat/disconnect', new RegExp(`Client disconnected: ${id}`));
+  const disconnects = (await server.logs('life', 'sockets/chat/disconnect')).match(/Client disconnected/g);
+  assert.equal(disconnects.length, 1);
+});
+
+test('unknown project or socket is refused with 404 before any handler runs', async (t) => {
+  const server = await startTestServer(t);
+  await server.deploy('life', fixture);
+  await assert.rejects(Client.connect(`${server.ws}/life/sockets/nope`), { status: 404 });
+  await assert.rejects(Client.connect(`${server.ws}/ghost/sockets/chat`), { status: 404 });
+  const plain = await fetch(`${server.base}/life/sockets/chat`);
+  assert.equal(plain.status, 426);
+});
+
+test('disconnect fires exactly once on clean close and on abrupt termination', async (t) => {
+  const server = await startTestServer(t);
+  await server.deploy('life', fixture);
+  const clean = await Client.connect(`${server.ws}/life/sockets/chat`);
+  const abrupt = await Client.connect(`${server.ws}/life/sockets/chat`);
+  const [cleanId, abruptId] = [await idOf(clean), await idOf(abrupt)];
+  await clean.close();
+  abrupt.ws.terminate();
+  await server.waitForLog('life', 'sockets/chat/disconnect', new RegExp(`Client disconnected: ${cleanId}`));
+  await server.waitForLog('life', 'sockets/chat/disconnect', new RegExp(`Client disconnected: ${abruptId}`));
+  const status = await (await server.admin('/status')).json();
+  assert.equal(status.connections, 0);
+});
+
+test('connect/close cycles leave no connection behind', async (t) => {
+  const server = await startTestServer(t);
+  await server.deploy('life', fixture);
+  for (let round = 0; round < 10; round++) {
+    const clients = await Promise.all(Array.from({ length: 50 }, () => Client.connect(`${server.ws}/life/sockets/chat`)));
+    await Promise.all(clients.map((client) => client.close()));
+  }
+  const last = await Client.connect(`${server.ws}/life/sockets/chat`);
+  const id = await idOf(last);
+  await last.close();
+  await server.waitForLog('life', 'sockets/chat/disconnect', new RegExp(`Client disconnected: ${id}`));
+  const status = await (await server.admin('/status')).json();
+  assert.equal(status.connections, 0);
+  const disconnects = (await server.logs('life', 'sockets/chat/disconnect')).match(/Client disconnected/g);
+  assert.equal(disconnects.length, 501);
+});
+
+test('a redeploy with changed code keeps the connection open and the next frame gets the new reply', async (t) => {
+  const server = await startTestServer(t);
+  const root = await copyOfFixture(t);
+  await server.deploy('life', root);
+  const client = await Client.connect(`${server.ws}/life/sockets/chat`);
+  assert.equal(await client.ask('version'), '"v1"');
+  await writeFile(
+    join(root, 'less/sockets/chat/version/index.js'),
+    "const { sockets } = require('@chuva.io/less');\nexports.process = async ({ connection_id }) => { await sockets.chat.publish('v2', [connection_id]); };\n",
+  );
+  await server.deploy('life', root);
+  assert.equal(await client.ask('version'), '"v2"');
+  assert.equal(client.ws.readyState, client.ws.OPEN);
+});
+
+test('removing a socket closes its connections with 1001 and runs their disconnect', async (t) => {
+  const server = await startTestServer(t);
+  const root = await copyOfFixture(t);
+  await server.deploy('life', root);
+  const chat = await Client.connect(`${server.ws}/life/sockets/chat`);
+  const other = await Client.connect(`${server.ws}/life/sockets/other`);
+  const id = await idOf(chat);
+  await rm(join(root, 'less/sockets/chat'), { recursive: true });
+  await rm(join(root, 'less/apis'), { recursive: true });
+  await server.deploy('life', root);
+  assert.deepEqual(await chat.closed, { code: 1001, reason: 'socket removed' });
+  assert.equal(other.ws.readyState, other.ws.OPEN);
+  other.send({ channel: 'echo', data: 'ok' });
+  assert.deepEqual(await other.nextJson(), { other: 'ok' });
+  await server.waitForLog('life', 'sockets/chat/disconnect', new RegExp(`Client disconnected: ${id}`));
+});
+
+test('server shutdown closes connections with 1001 and runs disconnect', async (t) => {
+  const home = await mkdtemp(join(tmpdir(), 'openless-home-'));
+  t.after(() => rm(home, { recursive: true, force: true }));
+  const server = await startTestServer(t, { home });
+  await server.deploy('life', fixture);
+  const client = await Client.connect(`${server.ws}/life/sockets/chat`);
+  const id = await idOf(client);
+  await server.close();
+  assert.equal((await client.closed).code, 1001);
+  const again = await startTestServer(t, { home });
+  assert.match(await again.logs('life', 'sockets/chat/disconnect'), new RegExp(`Client disconnected: ${id}`));
+});

@@ -1,0 +1,90 @@
+// Limits and isolation (SPEC 2.2): message size, heartbeat, slow consumers, stuck handlers, fan-out.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { Client } from '../helpers/client.mjs';
+import { startTestServer } from '../helpers/server.mjs';
+
+const fixture = fileURLToPath(new URL('../fixtures/projects/sockets-js', import.meta.url));
+
+const idOf = async (client) => {
+  client.send({ channel: 'whoami' });
+  return (await client.nextJson()).connection_id;
+};
+
+test('a message over 32 KiB closes the connection with 1009; at the limit it is handled', async (t) => {
+  const server = await startTestServer(t);
+  await server.deploy('limits', fixture);
+  const client = await Client.connect(`${server.ws}/limits/sockets/chat`);
+  const envelope = JSON.stringify({ channel: 'echo', data: '' });
+  const atLimit = 'a'.repeat(32 * 1024 - envelope.length);
+  client.send({ channel: 'echo', data: atLimit });
+  assert.deepEqual(await client.nextJson(), { echo: atLimit });
+  client.send({ channel: 'echo', data: `${atLimit}b` });
+  assert.equal((await client.closed).code, 1009);
+});
+
+test('a client that stops answering pings is terminated after two missed pongs, and disconnect runs', async (t) => {
+  const server = await startTestServer(t, { sockets: { pingIntervalMs: 100 } });
+  await server.deploy('limits', fixture);
+  const frozen = await Client.connect(`${server.ws}/limits/sockets/chat`, { autoPong: false });
+  const alive = await Client.connect(`${server.ws}/limits/sockets/chat`);
+  const id = await idOf(frozen);
+  assert.equal((await frozen.closed).code, 1006, 'terminated without a close frame');
+  await server.waitForLog('limits', 'sockets/chat/disconnect', new RegExp(`Client disconnected: ${id}`));
+  // Several intervals have passed; the answering client is still connected.
+  assert.deepEqual(await alive.nextJson(alive.send({ channel: 'echo', data: 1 })), { echo: 1 });
+});
+
+test('a client whose unsent data exceeds the bound is closed with 1013', async (t) => {
+  const server = await startTestServer(t, { sockets: { maxBufferedBytes: 64 * 1024 } });
+  await server.deploy('limits', fixture);
+  const slow = await Client.connect(`${server.ws}/limits/sockets/chat`);
+  slow.send({ channel: 'flood', data: { size: 60 * 1024, count: 400 } });
+  slow.ws._socket.pause(); // stop reading: the server's send buffer for this client grows
+  const other = await Client.connect(`${server.ws}/limits/sockets/chat`);
+  // The flood is ~24 MB; the server gives up once more than 64 KiB wait beyond the kernel's buffers.
+  await server.waitForLog('limits', 'sockets/chat/flood', /END/);
+  slow.ws._socket.resume();
+  const { code } = await slow.closed;
+  assert.equal(code, 1013);
+  const received = slow.frames.length;
+  assert.ok(received < 400, `the slow client got ${received} of 400 messages before being cut off`);
+  assert.deepEqual(await other.nextJson(other.send({ channel: 'echo', data: 'fine' })), { echo: 'fine' });
+});
+
+test('a handler stuck in while(true){} times out while another client keeps getting echoes', async (t) => {
+  const server = await startTestServer(t, { executor: { timeoutMs: 1500 } });
+  await server.deploy('limits', fixture);
+  const stuck = await Client.connect(`${server.ws}/limits/sockets/chat`);
+  const other = await Client.connect(`${server.ws}/limits/sockets/chat`);
+  stuck.send({ channel: 'spin' });
+  const timedOut = stuck.nextJson();
+  let echoes = 0;
+  let settled = false;
+  void timedOut.then(() => (settled = true));
+  while (!settled && echoes < 10_000) {
+    other.send({ channel: 'echo', data: echoes });
+    assert.deepEqual(await other.nextJson(), { echo: echoes });
+    echoes++;
+  }
+  const reply = await timedOut;
+  assert.ok(echoes >= 5, `only ${echoes} echoes while a handler was stuck`);
+  assert.equal(reply.error, 'internal_error');
+  assert.match(reply.message, /did not finish within 1500 ms/);
+  await server.waitForLog('limits', 'sockets/chat/spin', new RegExp(`ERROR ${reply.request_id} the handler did not finish within 1500 ms`));
+  // The stuck connection is served again by a fresh instance.
+  assert.deepEqual(await stuck.nextJson(stuck.send({ channel: 'echo', data: 'back' })), { echo: 'back' });
+});
+
+test('200 clients all receive one publish', async (t) => {
+  const server = await startTestServer(t);
+  await server.deploy('limits', fixture);
+  const clients = await Promise.all(Array.from({ length: 200 }, () => Client.connect(`${server.ws}/limits/sockets/chat`)));
+  const ids = await Promise.all(clients.map(idOf));
+  const res = await fetch(`${server.base}/limits/apis/admin/broadcast`, { method: 'POST', body: JSON.stringify({ message: { hello: 'all' }, to: ids }) });
+  assert.equal(res.status, 202);
+  const frames = await Promise.all(clients.map((client) => client.next()));
+  assert.deepEqual(new Set(frames), new Set(['{"hello":"all"}']));
+  await Promise.all(clients.map((client) => client.close()));
+});
