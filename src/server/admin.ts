@@ -68,17 +68,29 @@ async function route(req: IncomingMessage, res: ServerResponse, path: string, qu
   throw new LessError('bad_request', `unknown admin route ${method} ${path}`);
 }
 
-function streamLogs(req: IncomingMessage, res: ServerResponse, project: string, query: URLSearchParams, context: AdminContext): void {
+async function streamLogs(req: IncomingMessage, res: ServerResponse, project: string, query: URLSearchParams, context: AdminContext): Promise<void> {
   if (!context.projects.get(project)) throw notFound(project);
   const functionPath = (query.get('path') ?? '').replace(/^\/+|\/+$/g, '');
   if (functionPath === '') throw new LessError('bad_request', 'name the function with --path, e.g. --path sockets/demo/connect');
   const tail = query.has('tail') ? Number(query.get('tail')) : undefined;
-  res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
-  const entries = context.logs.read(project, functionPath, tail !== undefined && tail > 0 ? { tail } : {});
-  for (const entry of entries) res.write(`${entry.line}\n`);
-  if (query.get('follow') !== '1') return void res.end();
-  const unsubscribe = context.logs.subscribe(project, functionPath, (entry) => res.write(`${entry.line}\n`));
+  const follow = query.get('follow') === '1';
+  // Subscribe before reading, so nothing stored in between is missed; ids drop the overlap.
+  let lastId = 0;
+  const pending: Array<{ id: number; line: string }> = [];
+  let streaming = false;
+  const write = (entry: { id: number; line: string }) => {
+    if (entry.id <= lastId) return;
+    lastId = entry.id;
+    res.write(`${entry.line}\n`);
+  };
+  const unsubscribe = follow ? context.logs.subscribe(project, functionPath, (entry) => (streaming ? write(entry) : pending.push(entry))) : () => undefined;
   req.on('close', unsubscribe);
+  const entries = await context.logs.read(project, functionPath, tail !== undefined && tail > 0 ? { tail } : {});
+  res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+  entries.forEach(write);
+  pending.forEach(write);
+  streaming = true;
+  if (!follow) res.end();
 }
 
 function notFound(name: string): LessError {

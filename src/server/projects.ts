@@ -78,7 +78,7 @@ export class ProjectManager implements ProjectLookup {
       await this.sockets?.close(name, undefined, live, 1001, 'project deleted');
       await live.executor.retire();
       await this.options.kv.deleteProject(name);
-      this.options.logs.deleteProject(name);
+      await this.options.logs.deleteProject(name);
       await this.options.deployments.delete(name);
       await rm(projectHome(this.options.home, name), { recursive: true, force: true });
     });
@@ -91,12 +91,15 @@ export class ProjectManager implements ProjectLookup {
 
   private activate(deployment: Deployment): void {
     const previous = this.live.get(deployment.name);
+    // The executor's log lines go to the invoker of the live project it belongs to.
+    let live: LiveProject | undefined;
     const executor = new JsWorkerPool(
       { project: deployment.name, files: deployment.files, sockets: deployment.project.sockets.map((s) => s.name), env: deployment.env },
-      this.hostServices(deployment.name),
+      this.hostServices(deployment.name, (line) => live?.invoker.handlerLine(line)),
       this.options.executor,
     );
-    this.live.set(deployment.name, new LiveProject(deployment, executor, this.options.logs));
+    live = new LiveProject(deployment, executor, this.options.logs);
+    this.live.set(deployment.name, live);
     if (previous) void this.retire(previous);
   }
 
@@ -109,11 +112,11 @@ export class ProjectManager implements ProjectLookup {
     await rm(previous.deployment.dir, { recursive: true, force: true });
   }
 
-  private hostServices(project: string): HostServices {
+  private hostServices(project: string, log: HostServices['log']): HostServices {
     return {
       call: (call) => answerHostCall(this.options.kv, project, call),
       publish: (socket, messageJson, ids) => this.sockets?.publish(project, socket, messageJson, ids),
-      log: (line) => this.options.logs.append({ ts: Date.now(), project, ...line }),
+      log,
     };
   }
 

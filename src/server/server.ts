@@ -13,7 +13,7 @@ import { SocketGateway } from '../gateway/socket-gateway.js';
 import { openDatabase } from '../storage/database.js';
 import { SqliteDeploymentStore } from '../storage/sqlite/deployments.js';
 import { SqliteKeyValueStore } from '../storage/sqlite/kv.js';
-import { SqliteLogStore } from '../storage/sqlite/logs.js';
+import { ThreadedLogStore } from '../storage/sqlite/threaded-logs.js';
 import { serveAdmin } from './admin.js';
 import { tunablesFromEnv, type ServerTunables } from './config.js';
 import { ProjectManager } from './projects.js';
@@ -43,7 +43,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const db = openDatabase(join(home, 'data.db'));
   const kv = new SqliteKeyValueStore(db);
   const stopSweeper = kv.startSweeper();
-  const logs = new SqliteLogStore(db);
+  const logs = new ThreadedLogStore(join(home, 'logs.db'));
   const projects = new ProjectManager({ home, kv, logs, deployments: new SqliteDeploymentStore(db), executor: tunables.executor });
   const sockets = new SocketGateway(projects, tunables.sockets);
   projects.attach(sockets);
@@ -100,7 +100,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       http.closeAllConnections();
       await projects.retireAll();
       stopSweeper();
-      logs.close();
+      await logs.close();
       db.close();
       await rm(stateFile, { force: true });
       markClosed();

@@ -19,36 +19,59 @@
 
 export type LogLevel = 'start' | 'end' | 'info' | 'warn' | 'error';
 
-export interface LogRecord {
+export interface LogLine {
   /** ms since epoch */
+  ts: number;
+  level: LogLevel;
+  requestId: string;
+  message: string;
+}
+
+/**
+ * One stored entry: all the lines of one invocation (START … END), or a stray line written
+ * outside any invocation. Storing an invocation as one entry keeps logging at one row per
+ * message on the hot path; the lines of an invocation therefore appear when it ends.
+ */
+export interface LogRecord {
+  /** ms since epoch, of the first line */
   ts: number;
   project: string;
   functionPath: string;
-  requestId: string;
-  level: LogLevel;
-  message: string;
+  /** Lines formatted by formatLogLine, joined with '\n'. */
+  text: string;
+}
+
+/** What the server hands to a LogStore: lines not yet formatted (formatting happens off the hot path). */
+export interface LogInput {
+  project: string;
+  functionPath: string;
+  lines: LogLine[];
 }
 
 export interface LogEntry {
   /** Increasing per store; pass the last one seen as `afterId` to resume. */
   id: number;
+  /** The entry's text: one or more lines. */
   line: string;
 }
 
+/** The server-facing store of function logs. */
 export interface LogStore {
-  /** Cheap (hot path): buffers the record; it is stored with its neighbours in one transaction per tick. */
-  append(record: LogRecord): void;
-  /** Oldest first: the last `tail` entries (default 1000) with id > `afterId`. Includes buffered records. */
-  read(project: string, functionPath: string, options?: { tail?: number; afterId?: number }): LogEntry[];
+  /** Cheap (hot path): queued, stored shortly after in a batch. */
+  append(input: LogInput): void;
+  /** Oldest first: the last `tail` entries (default 1000) with id > `afterId`, including everything appended before the call. */
+  read(project: string, functionPath: string, options?: { tail?: number; afterId?: number }): Promise<LogEntry[]>;
   /** For `log --follow`: the listener sees each entry after it is stored. Returns unsubscribe. */
   subscribe(project: string, functionPath: string, listener: (entry: LogEntry) => void): () => void;
-  /** Stores buffered records now. */
-  flush(): void;
-  deleteProject(project: string): void;
-  close(): void;
+  deleteProject(project: string): Promise<void>;
+  close(): Promise<void>;
 }
 
-export function formatLogLine(r: Pick<LogRecord, 'ts' | 'level' | 'requestId' | 'message'>): string {
+export function formatLogLine(r: LogLine): string {
   const head = `${new Date(r.ts).toISOString()} ${r.level.toUpperCase()} ${r.requestId}`;
   return r.message === '' ? head : `${head} ${r.message}`;
+}
+
+export function toRecord(input: LogInput): LogRecord {
+  return { ts: input.lines[0]?.ts ?? Date.now(), project: input.project, functionPath: input.functionPath, text: input.lines.map(formatLogLine).join('\n') };
 }

@@ -12,8 +12,9 @@ const dir = mkdtempSync(join(tmpdir(), 'openless-logs-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const ts = Date.UTC(2026, 10, 27, 17, 40, 21, 123);
-const rec = (over = {}) => ({
-  ts, project: 'p', functionPath: 'sockets/demo/connect', requestId: 'req-1', level: 'info', message: 'hello', ...over,
+// A stored entry holds formatted lines; these tests store one INFO line per entry unless told.
+const rec = ({ level = 'info', message = 'hello', requestId = 'req-1', ...over } = {}) => ({
+  ts, project: 'p', functionPath: 'sockets/demo/connect', text: formatLogLine({ ts, level, requestId, message }), ...over,
 });
 
 function open(options) {
@@ -23,6 +24,7 @@ function open(options) {
 }
 
 test('formatLogLine: <iso> <LEVEL> <requestId>[ <message>], newlines kept', () => {
+  const rec = (over = {}) => ({ ts, requestId: 'req-1', level: 'info', message: 'hello', ...over });
   assert.equal(formatLogLine(rec({ level: 'start', message: '' })), '2026-11-27T17:40:21.123Z START req-1');
   assert.equal(formatLogLine(rec({ level: 'end', message: '1.84 ms' })), '2026-11-27T17:40:21.123Z END req-1 1.84 ms');
   assert.equal(formatLogLine(rec()), '2026-11-27T17:40:21.123Z INFO req-1 hello');
@@ -105,7 +107,15 @@ test('lines per function path are bounded; trimming is batched, not per append',
   done();
 });
 
-test('a huge message is cut at 64 KiB with a marker, never inside a character', () => {
+test('an invocation with several lines is one entry, read back line for line', () => {
+  const { logs, done } = open();
+  const text = ['START req-1', 'INFO req-1 a', 'END req-1 1.00 ms'].join('\n');
+  logs.append({ ts, project: 'p', functionPath: 'f', text });
+  assert.deepEqual(logs.read('p', 'f').map((e) => e.line), [text]);
+  done();
+});
+
+test('a huge entry is cut at 256 KiB with a marker, never inside a character', () => {
   const { logs, done } = open();
   logs.append(rec({ message: 'é'.repeat(MAX_MESSAGE_BYTES) }));
   const [entry] = logs.read('p', 'sockets/demo/connect');

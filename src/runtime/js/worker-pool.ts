@@ -17,7 +17,7 @@ const workerFile = fileURLToPath(new URL('./handler-worker.js', import.meta.url)
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: InvocationFailure) => void;
-  timer: NodeJS.Timeout;
+  deadline: number;
   slot: Slot;
 }
 
@@ -51,6 +51,8 @@ export class JsWorkerPool implements Executor {
   private readonly pings = new Map<number, () => void>();
   private nextId = 1;
   private retiring: (() => void) | undefined;
+  /** One timer for all deadlines, set for the oldest: a timer per invocation costs more than the invocation's bookkeeping. */
+  private deadlineTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly workerData: JsWorkerData,
@@ -62,11 +64,24 @@ export class JsWorkerPool implements Executor {
     const slot = this.pickSlot();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.timeOut(id), this.options.timeoutMs);
-      this.pending.set(id, { resolve, reject, timer, slot });
+      this.pending.set(id, { resolve, reject, deadline: Date.now() + this.options.timeoutMs, slot });
       slot.inFlight.add(id);
       slot.send({ t: 'invoke', id, requestId, functionPath, invocation });
+      this.deadlineTimer ??= setTimeout(() => this.expire(), this.options.timeoutMs).unref();
     });
+  }
+
+  /** Pending invocations are in start order, and all have the same timeout: the first is the oldest. */
+  private expire(): void {
+    this.deadlineTimer = undefined;
+    const now = Date.now();
+    for (const [id, pending] of this.pending) {
+      if (pending.deadline > now) {
+        this.deadlineTimer = setTimeout(() => this.expire(), pending.deadline - now).unref();
+        return;
+      }
+      this.timeOut(id);
+    }
   }
 
   retire(): Promise<void> {
@@ -111,7 +126,7 @@ export class JsWorkerPool implements Executor {
         slot.inFlight.delete(message.id);
         const pending = this.pending.get(message.id);
         if (!pending) return; // it already timed out
-        this.settle(message.id, pending);
+        this.settle(message.id);
         if (message.ok) pending.resolve(message.value);
         else pending.reject(new InvocationFailure('error', message.error.message, message.error.stack ?? message.error.message));
         return;
@@ -134,8 +149,7 @@ export class JsWorkerPool implements Executor {
     }
   }
 
-  private settle(id: number, pending: Pending): void {
-    clearTimeout(pending.timer);
+  private settle(id: number): void {
     this.pending.delete(id);
     if (this.retiring && this.pending.size === 0) this.retiring();
   }
@@ -143,7 +157,7 @@ export class JsWorkerPool implements Executor {
   private timeOut(id: number): void {
     const pending = this.pending.get(id);
     if (!pending) return;
-    this.settle(id, pending);
+    this.settle(id);
     pending.reject(new InvocationFailure('timeout', `the handler did not finish within ${this.options.timeoutMs} ms`));
     const { slot } = pending;
     if (!slot.alive) return;
@@ -173,7 +187,7 @@ export class JsWorkerPool implements Executor {
     for (const id of slot.inFlight) {
       const pending = this.pending.get(id);
       if (!pending) continue;
-      this.settle(id, pending);
+      this.settle(id);
       pending.reject(new InvocationFailure('lost', `the invocation was lost: ${reason}`));
     }
     slot.inFlight.clear();

@@ -4,25 +4,22 @@
  * append() is on the hot path (several lines per WebSocket message), so it only pushes to
  * an array; one setImmediate per tick writes the whole batch in a single transaction.
  *
- * Size is bounded two ways: a message is cut at 64 KiB, and each function path keeps its
- * newest `maxLinesPerFunction` rows. Trimming runs once every `trimEvery` appends per
+ * Size is bounded two ways: an entry is cut at 256 KiB, and each function path keeps its
+ * newest `maxLinesPerFunction` entries (one entry = one invocation). Trimming runs once every `trimEvery` appends per
  * function path (one indexed DELETE), not per append, so at most
  * maxLinesPerFunction + trimEvery - 1 rows exist between trims; read() never returns more
  * than maxLinesPerFunction.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from '../database.js';
-import { formatLogLine, type LogEntry, type LogLevel, type LogRecord, type LogStore } from '../logs.js';
+import type { LogEntry, LogRecord } from '../logs.js';
 
-export const MAX_MESSAGE_BYTES = 64 * 1024;
+export const MAX_MESSAGE_BYTES = 256 * 1024;
 const TRUNCATED = '… [truncated]';
 
 interface Row {
   id: number;
-  ts: number;
-  level: LogLevel;
-  request_id: string;
-  message: string;
+  text: string;
 }
 
 const SCHEMA = `
@@ -31,14 +28,13 @@ const SCHEMA = `
     project TEXT NOT NULL,
     function_path TEXT NOT NULL,
     ts INTEGER NOT NULL,
-    level TEXT NOT NULL,
-    request_id TEXT NOT NULL,
-    message TEXT NOT NULL
+    text TEXT NOT NULL
   );
   CREATE INDEX IF NOT EXISTS logs_by_function ON logs (project, function_path, id);
 `;
 
-export class SqliteLogStore implements LogStore {
+/** Synchronous engine; the server uses it through ThreadedLogStore, on a thread of its own. */
+export class SqliteLogStore {
   private readonly maxLines: number;
   private readonly trimEvery: number;
   private buffer: LogRecord[] = [];
@@ -47,7 +43,7 @@ export class SqliteLogStore implements LogStore {
   /** Appends since the last trim, per function path. */
   private readonly sinceTrim = new Map<string, number>();
   private readonly listeners = new Map<string, Set<(entry: LogEntry) => void>>();
-  private readonly insert: BetterSqlite3.Statement<[string, string, number, string, string, string]>;
+  private readonly insert: BetterSqlite3.Statement<[string, string, number, string]>;
   private readonly selectTail: BetterSqlite3.Statement<[string, string, number, number], Row>;
   private readonly trim: BetterSqlite3.Statement<[string, string, string, string, number]>;
   private readonly deleteProjectStmt: BetterSqlite3.Statement<[string]>;
@@ -58,10 +54,10 @@ export class SqliteLogStore implements LogStore {
     this.trimEvery = options.trimEvery ?? Math.min(1000, this.maxLines);
     db.exec(SCHEMA);
     this.insert = db.prepare(
-      'INSERT INTO logs (project, function_path, ts, level, request_id, message) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO logs (project, function_path, ts, text) VALUES (?, ?, ?, ?)',
     );
     this.selectTail = db.prepare(
-      `SELECT id, ts, level, request_id, message FROM logs
+      `SELECT id, text FROM logs
        WHERE project = ? AND function_path = ? AND id > ? ORDER BY id DESC LIMIT ?`,
     );
     // Deletes everything older than the Nth newest row; a NULL subquery (fewer rows) deletes nothing.
@@ -72,8 +68,8 @@ export class SqliteLogStore implements LogStore {
     this.deleteProjectStmt = db.prepare('DELETE FROM logs WHERE project = ?');
     this.insertBatch = db.transaction((records: LogRecord[]) =>
       records.map((r) => {
-        const { lastInsertRowid } = this.insert.run(r.project, r.functionPath, r.ts, r.level, r.requestId, r.message);
-        return { id: Number(lastInsertRowid), line: formatLogLine(r) };
+        const { lastInsertRowid } = this.insert.run(r.project, r.functionPath, r.ts, r.text);
+        return { id: Number(lastInsertRowid), line: r.text };
       }),
     );
   }
@@ -82,7 +78,7 @@ export class SqliteLogStore implements LogStore {
     // After close the database may be gone; shutdown-time lines are dropped rather than thrown
     // into a handler's console.log.
     if (this.closed) return;
-    this.buffer.push({ ...record, message: truncate(record.message) });
+    this.buffer.push(record.text.length * 3 <= MAX_MESSAGE_BYTES ? record : { ...record, text: truncate(record.text) });
     this.scheduled ??= setImmediate(() => {
       try {
         this.flush();
@@ -119,10 +115,7 @@ export class SqliteLogStore implements LogStore {
     this.flush();
     const tail = Math.min(options.tail ?? 1000, this.maxLines);
     const rows = this.selectTail.all(project, functionPath, options.afterId ?? 0, tail);
-    return rows.reverse().map((row) => ({
-      id: row.id,
-      line: formatLogLine({ ts: row.ts, level: row.level, requestId: row.request_id, message: row.message }),
-    }));
+    return rows.reverse().map((row) => ({ id: row.id, line: row.text }));
   }
 
   subscribe(project: string, functionPath: string, listener: (entry: LogEntry) => void): () => void {
