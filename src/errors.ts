@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'internal'
   | 'invalid_arguments'
   | 'missing_env_var'
+  | 'unsupported_resource'
   | 'env_var_missing'
   | 'server_start_failed'
   | 'server_stop_failed'

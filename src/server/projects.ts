@@ -7,6 +7,7 @@
 import { rm } from 'node:fs/promises';
 import { LessError } from '../errors.js';
 import { buildDeployment, projectHome, type Deployment } from '../deploy/build.js';
+import { assertSupported } from '../deploy/supported.js';
 import type { SocketGateway } from '../gateway/socket-gateway.js';
 import { loadProject } from '../project/load.js';
 import type { ExecutorOptions, HostServices } from '../runtime/executor.js';
@@ -56,6 +57,7 @@ export class ProjectManager implements ProjectLookup {
   deploy(name: string, root: string, env: Record<string, string>): Promise<DeploymentRecord> {
     return this.serially(name, async () => {
       const source = await loadProject(root);
+      assertSupported(source);
       const missing = source.envVars.filter((variable) => env[variable] === undefined);
       if (missing.length > 0) {
         throw new LessError('missing_env_var', `less.config lists ${missing.join(', ')} but the deploy did not provide ${missing.length > 1 ? 'them' : 'it'} — export ${missing[0]}=… in the deploying shell and deploy again`);
