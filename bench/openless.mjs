@@ -4,7 +4,7 @@
  * `less-cli server stop` and, should that fail, kills the recorded pid.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../bin/less-cli.js', import.meta.url));
@@ -16,7 +16,7 @@ function cli(args, { home, port, cwd, timeoutMs = 60_000 }) {
       [CLI, ...args],
       { cwd, env: { ...process.env, LESS_HOME: home, LESS_PORT: String(port) }, timeout: timeoutMs, killSignal: 'SIGKILL' },
       (error, stdout, stderr) => {
-        if (error) reject(new Error(`less-cli ${args.join(' ')} failed: ${error.message}\n${stderr}`));
+        if (error) reject(new Error(`less-cli ${args.join(' ')} failed: ${stderr.trim() || error.message}`));
         else resolve({ stdout, stderr });
       },
     );
@@ -54,4 +54,11 @@ function isAlive(pid) {
   } catch {
     return false;
   }
+}
+
+/** The last lines of $LESS_HOME/server.log (to explain a failure before LESS_HOME is removed). */
+export function serverLogTail(home, lines = 20) {
+  const file = `${home}/server.log`;
+  if (!existsSync(file)) return '';
+  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }

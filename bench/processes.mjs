@@ -3,7 +3,7 @@
  * port once listening), a free-port finder, RSS of a process tree, and a registry that
  * kills whatever is still alive when the bench ends — normally or not.
  */
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 
@@ -86,4 +86,28 @@ export function rssKiB(pid) {
     }
   }
   return total;
+}
+
+let ticksPerSecond;
+/** CPU time (user + system, all threads) in ms of `pid` plus its descendants, from /proc. */
+export function cpuMs(pid) {
+  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  let ticks = 0;
+  const stack = [pid];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    try {
+      // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+      const stat = readFileSync(`/proc/${current}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+      for (const task of readdirSync(`/proc/${current}/task`)) {
+        const children = readFileSync(`/proc/${current}/task/${task}/children`, 'utf8').trim();
+        if (children) stack.push(...children.split(/\s+/).map(Number));
+      }
+    } catch {
+      // gone while reading
+    }
+  }
+  return (ticks * 1000) / ticksPerSecond;
 }

@@ -30,7 +30,6 @@ export type ErrorCode =
   | 'invalid_arguments'
   | 'missing_env_var'
   | 'unsupported_resource'
-  | 'env_var_missing'
   | 'server_start_failed'
   | 'server_stop_failed'
   | 'connection_failed';

@@ -32,6 +32,8 @@ export interface ProjectSummary {
 }
 
 /** Network failures meaning "nobody listens there", as opposed to a connection that broke. */
+const STATUS_LIMIT_MS = 5_000;
+
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EADDRNOTAVAIL', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 
 export class AdminClient {
@@ -43,8 +45,12 @@ export class AdminClient {
     this.baseUrl = `http://${this.address}`;
   }
 
+  /**
+   * Time-limited, unlike every other call: it decides whether a server runs, and a port
+   * held by something that accepts connections but never answers must not hang the CLI.
+   */
   status(): Promise<ServerStatus> {
-    return this.json('GET', '/_admin/status');
+    return this.json('GET', '/_admin/status', undefined, STATUS_LIMIT_MS);
   }
 
   deploy(name: string, root: string, env: Record<string, string>): Promise<Resources> {
@@ -76,8 +82,8 @@ export class AdminClient {
     return this.send('GET', `/_admin/projects/${encodeURIComponent(name)}/logs?${query}`);
   }
 
-  private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await this.send(method, path, body);
+  private async json<T>(method: string, path: string, body?: unknown, limitMs?: number): Promise<T> {
+    const response = await this.send(method, path, body, limitMs);
     try {
       return (await response.json()) as T;
     } catch {
@@ -85,7 +91,7 @@ export class AdminClient {
     }
   }
 
-  private async send(method: string, path: string, body?: unknown): Promise<Response> {
+  private async send(method: string, path: string, body?: unknown, limitMs?: number): Promise<Response> {
     // Read the token on every request: a server started a moment ago has just written it.
     const token = await readToken(this.settings.home);
     const headers: Record<string, string> = {};
@@ -97,8 +103,12 @@ export class AdminClient {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
+        signal: limitMs === undefined ? undefined : AbortSignal.timeout(limitMs),
       });
     } catch (error) {
+      if ((error as Error | null)?.name === 'TimeoutError') {
+        throw new LessError('connection_failed', messages.noAnswer(this.address, (limitMs ?? 0) / 1000));
+      }
       throw this.networkError(error);
     }
     if (!response.ok) throw await this.answerError(response);

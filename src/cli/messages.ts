@@ -41,6 +41,9 @@ export const messages = {
     `no OpenLess server answers on ${address} — start one with \`less-cli server start\` (or \`less-cli deploy\` starts it)`,
   connectionFailed: (address: string, reason: string) =>
     `the connection to ${address} failed (${reason}) — check \`less-cli server status\` and $LESS_HOME/server.log`,
+  noAnswer: (address: string, seconds: number) =>
+    `something on ${address} accepted the connection but did not answer within ${seconds} s — ` +
+    `check what listens there (\`less-cli server status\`, $LESS_HOME/server.log), or choose another port with LESS_PORT=<port>`,
   unauthorized: (address: string, tokenFile: string) =>
     `the server on ${address} rejected the admin token from ${tokenFile} — it was probably started with a ` +
     `different LESS_HOME; use that LESS_HOME, or give this one its own port with LESS_PORT=<port>`,
@@ -94,6 +97,8 @@ export const messages = {
   deleted: (name: string) => line(`Deleted ${name}`),
   logPathMissing: 'no function path given — pass --path <function path>, e.g. --path apis/demo/hello/post (or --function)',
   badTail: (value: string) => `--tail ${value} is not a line count — pass a whole number, e.g. --tail 100`,
+  logStreamBroken: (address: string, reason: string) =>
+    `the server on ${address} cut the log stream (${reason}) — it may have stopped; check \`less-cli server status\``,
   noLogLines: (path: string) => line(`No log lines yet for ${path} — call it, or use --follow to wait for new lines`),
 };
 

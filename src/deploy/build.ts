@@ -1,14 +1,17 @@
 /**
  * Turns a validated project into an immutable deployment folder the executors run from:
  *
- *   <home>/projects/<name>/node_modules          → the project's own node_modules (symlink)
- *   <home>/projects/<name>/<version>/less/…      a snapshot of less/ (edits after deploy do not leak in)
+ *   <home>/projects/<name>/<version>/less/…                a snapshot of less/ (edits after deploy do not leak in)
+ *   <home>/projects/<name>/<version>/less/node_modules/@chuva.io/less → OpenLess's SDK
+ *   <home>/projects/<name>/<version>/less/node_modules/<module>      → ../shared/<module>
+ *   <home>/projects/<name>/<version>/node_modules          → the project's own node_modules (symlink)
  *   <home>/projects/<name>/<version>/package.json
- *   <home>/projects/<name>/<version>/node_modules/@chuva.io/less → OpenLess's SDK
- *   <home>/projects/<name>/<version>/node_modules/<module>      → less/shared/<module>
  *
  * Node's own resolution then finds, from any handler, first the SDK and the shared
  * modules, then the project's packages — for CommonJS and ES modules alike, with no hooks.
+ * Everything lives inside the version folder, so a failed build changes nothing that serves.
+ * The project's packages are linked, not copied: moving or deleting the source folder's
+ * node_modules breaks the deployment at its next cold start (documented in docs/architecture.md).
  */
 import { cp, mkdir, readdir, rm, stat, symlink, writeFile, access } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -51,10 +54,10 @@ export async function buildDeployment(options: {
       filter: (path) => basename(path) !== '.git',
     });
     await copyIfPresent(join(source.root, 'package.json'), join(dir, 'package.json'));
-    await linkProjectModules(projectHome(home, name), source.root);
-    await linkModule(join(dir, 'node_modules', '@chuva.io', 'less'), sdkDir);
+    await linkProjectModules(dir, source.root);
+    await linkModule(join(dir, 'less', 'node_modules', '@chuva.io', 'less'), sdkDir);
     for (const module of source.shared) {
-      await linkModule(join(dir, 'node_modules', basename(module.path)), join(dir, module.path));
+      await linkModule(join(dir, 'less', 'node_modules', basename(module.path)), join(dir, module.path));
     }
     const project: Project = { ...source, root: dir };
     const files = await buildHandlers(project);
@@ -74,11 +77,9 @@ async function copyIfPresent(from: string, to: string): Promise<void> {
   }
 }
 
-async function linkProjectModules(projectDir: string, sourceRoot: string): Promise<void> {
-  const link = join(projectDir, 'node_modules');
-  await rm(link, { force: true, recursive: false }).catch(() => undefined);
+async function linkProjectModules(dir: string, sourceRoot: string): Promise<void> {
   const target = join(sourceRoot, 'node_modules');
-  if (await exists(target)) await symlink(target, link, 'dir');
+  if (await exists(target)) await symlink(target, join(dir, 'node_modules'), 'dir');
 }
 
 async function linkModule(link: string, target: string): Promise<void> {

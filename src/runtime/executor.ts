@@ -2,13 +2,17 @@
  * An executor runs one deployment's handlers away from the gateway thread.
  * One implementation per language (js/worker-pool.ts; Python in a later issue).
  */
+import type { MessagePort } from 'node:worker_threads';
 import type { HostCall, Invocation, LogLevelFromHandler } from './protocol.js';
 
 /** What handlers can reach on the host, provided by the server to every executor. */
 export interface HostServices {
   call(call: HostCall): Promise<unknown>;
   publish(socket: string, messageJson: string, ids: string[]): void;
-  log(line: { requestId: string; functionPath: string; level: LogLevelFromHandler; message: string }): void;
+  /** Output the executor could not attribute to an invocation (e.g. raw writes to stdout). */
+  log(line: { level: LogLevelFromHandler; message: string }): void;
+  /** A port for one executor instance to post its invocations' log chunks on. */
+  openLogChannel(): MessagePort;
 }
 
 /** Why an invocation produced no result. */

@@ -59,7 +59,6 @@ export type LogLevelFromHandler = 'info' | 'warn' | 'error';
 export type FromExecutor =
   | { t: 'result'; id: number; ok: true; value: unknown }
   | { t: 'result'; id: number; ok: false; error: SerializedError }
-  | { t: 'log'; requestId: string; functionPath: string; level: LogLevelFromHandler; message: string }
   | { t: 'call'; id: number; call: HostCall }
   /** Fire-and-forget: ordering per connection follows message order. */
   | { t: 'publish'; socket: string; messageJson: string; ids: string[] }

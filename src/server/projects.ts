@@ -93,15 +93,12 @@ export class ProjectManager implements ProjectLookup {
 
   private activate(deployment: Deployment): void {
     const previous = this.live.get(deployment.name);
-    // The executor's log lines go to the invoker of the live project it belongs to.
-    let live: LiveProject | undefined;
     const executor = new JsWorkerPool(
       { project: deployment.name, files: deployment.files, sockets: deployment.project.sockets.map((s) => s.name), env: deployment.env },
-      this.hostServices(deployment.name, (line) => live?.invoker.handlerLine(line)),
+      this.hostServices(deployment.name),
       this.options.executor,
     );
-    live = new LiveProject(deployment, executor, this.options.logs);
-    this.live.set(deployment.name, live);
+    this.live.set(deployment.name, new LiveProject(deployment, executor, this.options.logs));
     if (previous) void this.retire(previous);
   }
 
@@ -114,11 +111,14 @@ export class ProjectManager implements ProjectLookup {
     await rm(previous.deployment.dir, { recursive: true, force: true });
   }
 
-  private hostServices(project: string, log: HostServices['log']): HostServices {
+  private hostServices(project: string): HostServices {
+    const { logs } = this.options;
     return {
       call: (call) => answerHostCall(this.options.kv, project, call),
       publish: (socket, messageJson, ids) => this.sockets?.publish(project, socket, messageJson, ids),
-      log,
+      log: ({ level, message }) =>
+        logs.append({ project, functionPath: '-', requestId: '-', final: true, lines: [{ ts: Date.now(), level, requestId: '-', message }] }),
+      openLogChannel: () => logs.openChannel(),
     };
   }
 

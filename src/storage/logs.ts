@@ -17,6 +17,8 @@
  * entry may span several lines of text.
  */
 
+import type { MessagePort } from 'node:worker_threads';
+
 export type LogLevel = 'start' | 'end' | 'info' | 'warn' | 'error';
 
 export interface LogLine {
@@ -41,11 +43,17 @@ export interface LogRecord {
   text: string;
 }
 
-/** What the server hands to a LogStore: lines not yet formatted (formatting happens off the hot path). */
-export interface LogInput {
+/**
+ * Lines of one invocation as they are produced, not yet formatted (formatting happens off
+ * the hot path). Chunks of one request id are gathered until one is `final`; lines with
+ * request id `-` (output outside any invocation) stand alone.
+ */
+export interface LogChunk {
   project: string;
   functionPath: string;
+  requestId: string;
   lines: LogLine[];
+  final: boolean;
 }
 
 export interface LogEntry {
@@ -58,7 +66,12 @@ export interface LogEntry {
 /** The server-facing store of function logs. */
 export interface LogStore {
   /** Cheap (hot path): queued, stored shortly after in a batch. */
-  append(input: LogInput): void;
+  append(chunk: LogChunk): void;
+  /**
+   * A port on which an executor thread posts `LogChunk[]` batches directly, so that its
+   * logs never pass through the gateway thread. Transfer it to the executor.
+   */
+  openChannel(): MessagePort;
   /** Oldest first: the last `tail` entries (default 1000) with id > `afterId`, including everything appended before the call. */
   read(project: string, functionPath: string, options?: { tail?: number; afterId?: number }): Promise<LogEntry[]>;
   /** For `log --follow`: the listener sees each entry after it is stored. Returns unsubscribe. */
@@ -72,6 +85,6 @@ export function formatLogLine(r: LogLine): string {
   return r.message === '' ? head : `${head} ${r.message}`;
 }
 
-export function toRecord(input: LogInput): LogRecord {
-  return { ts: input.lines[0]?.ts ?? Date.now(), project: input.project, functionPath: input.functionPath, text: input.lines.map(formatLogLine).join('\n') };
+export function toRecord(project: string, functionPath: string, lines: LogLine[]): LogRecord {
+  return { ts: lines[0]?.ts ?? Date.now(), project, functionPath, text: lines.map(formatLogLine).join('\n') };
 }

@@ -16,7 +16,7 @@ describe('less-cli against an admin server', () => {
 
   before(async () => {
     home = await tempDir();
-    server = await startServer({ home, port: 0, host: '127.0.0.1', onShutdown: () => {} });
+    server = await startServer({ home, port: 0, host: '127.0.0.1' });
     base = `127.0.0.1:${server.port}`;
   });
   after(() => server.close());

@@ -8,11 +8,13 @@ import { join } from 'node:path';
 
 const WHEN = '2026-11-27T17:40:21.123Z';
 
-export async function startServer({ home, port, host, onShutdown = () => process.exit(0) }) {
+export async function startServer({ home, port, host }) {
   await mkdir(home, { recursive: true });
   const token = randomBytes(16).toString('hex');
   const projects = new Map();
   const requests = [];
+  let markClosed;
+  const closed = new Promise((resolve) => (markClosed = resolve));
   const fail = (res, status, code, message, problems) =>
     send(res, status, { error: problems ? { code, message, problems } : { code, message } });
 
@@ -26,8 +28,7 @@ export async function startServer({ home, port, host, onShutdown = () => process
     if (kind === 'status') return send(res, 200, { pid: process.pid, port: actual.port, host, home, version: '0.1.0' });
     if (kind === 'shutdown') {
       send(res, 200, { stopping: true });
-      await close();
-      return onShutdown();
+      return close();
     }
     if (kind !== 'projects') return fail(res, 404, 'bad_request', 'unknown route');
     if (!name) return send(res, 200, { projects: [...projects.values()].map((p) => p.summary) });
@@ -62,8 +63,9 @@ export async function startServer({ home, port, host, onShutdown = () => process
   async function close() {
     await new Promise((resolve) => server.close(resolve));
     await rm(join(home, 'server.json'), { force: true });
+    markClosed();
   }
-  return { port: actual.port, host, close, requests };
+  return { port: actual.port, host, closed, close, requests };
 }
 
 /** URLs of the api and socket folders, as the real server derives them from the project. */

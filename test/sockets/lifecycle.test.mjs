@@ -125,7 +125,6 @@ test('removing a socket closes its connections with 1001 and runs their disconne
 
 test('server shutdown closes connections with 1001 and runs disconnect', async (t) => {
   const home = await mkdtemp(join(tmpdir(), 'openless-home-'));
-  t.after(() => rm(home, { recursive: true, force: true }));
   const server = await startTestServer(t, { home });
   await server.deploy('life', fixture);
   const client = await Client.connect(`${server.ws}/life/sockets/chat`);
@@ -133,5 +132,7 @@ test('server shutdown closes connections with 1001 and runs disconnect', async (
   await server.close();
   assert.equal((await client.closed).code, 1001);
   const again = await startTestServer(t, { home });
+  // After hooks run in registration order: the servers stop before their home is removed.
+  t.after(() => rm(home, { recursive: true, force: true }));
   assert.match(await again.logs('life', 'sockets/chat/disconnect'), new RegExp(`Client disconnected: ${id}`));
 });

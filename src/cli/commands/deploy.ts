@@ -68,7 +68,7 @@ function deployEnv(project: Project): Record<string, string> {
   const env: Record<string, string> = {};
   for (const name of project.envVars) {
     const value = process.env[name];
-    if (value === undefined) throw new LessError('env_var_missing', messages.envVarMissing(name));
+    if (value === undefined) throw new LessError('missing_env_var', messages.envVarMissing(name));
     env[name] = value;
   }
   const optional = [

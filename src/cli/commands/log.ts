@@ -55,7 +55,7 @@ async function log(options: LogOptions): Promise<void> {
     }
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new LessError('connection_failed', messages.connectionFailed(client.address, reason));
+    throw new LessError('connection_failed', messages.logStreamBroken(client.address, reason));
   }
   if (!received && !follow) printLines([messages.noLogLines(path)], process.stderr);
 }

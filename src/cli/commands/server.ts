@@ -79,18 +79,20 @@ async function run(flags: Flags): Promise<void> {
   printLines([messages.listening(`http://${hostPort(server.host, server.port)}`, s.home)]);
   await report({ type: 'ready', port: server.port });
 
-  const shutdown = async () => {
+  // Stopping has two triggers, a signal here or POST /_admin/shutdown inside the server;
+  // both end in `closed`. Exit explicitly then: worker threads or timers of a stopped
+  // server must not keep the process alive.
+  const stop = () => {
     printLines([messages.stopping]);
-    try {
-      await server.close();
-    } catch (error) {
-      console.error(error);
-      process.exitCode = 1;
-    }
-    process.exit();
+    server.close().catch(fail);
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  const fail = (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  server.closed.then(() => process.exit(0), fail);
 }
 
 /** Resolves once the message is handed to the IPC channel, so exiting right after cannot lose it. */

@@ -4,11 +4,13 @@
  * invocations, as on a warm Lambda), runs invocations, and speaks the batched
  * protocol of ../protocol.ts with the gateway.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 import type { FromExecutor, HostCall, SerializedError, ToExecutor } from '../protocol.js';
+import type { LogChunk, LogLevel } from '../../storage/logs.js';
 import { caseInsensitiveHeaders, runApi } from './api-invocation.js';
 import type { HandlerModule } from './handler-module.js';
 import { toHandlerModule } from './handler-module.js';
@@ -19,6 +21,8 @@ export interface JsWorkerData {
   files: Record<string, string>;
   sockets: string[];
   env: Record<string, string>;
+  /** Where this instance posts its `LogChunk[]` batches (the log store's thread). */
+  logPort: MessagePort;
 }
 
 const data = workerData as JsWorkerData;
@@ -28,35 +32,82 @@ const port = parentPort!;
 for (const key of Object.keys(process.env)) delete process.env[key];
 Object.assign(process.env, data.env);
 
-// ---- batching: one postMessage per turn of the event loop -------------------
+// ---- batching: one postMessage per turn of the event loop and destination -----
 let outbox: FromExecutor[] = [];
+let logOutbox: LogChunk[] = [];
 let flushScheduled = false;
-function send(message: FromExecutor): void {
-  outbox.push(message);
+function scheduleFlush(): void {
   if (!flushScheduled) {
     flushScheduled = true;
     setImmediate(flush);
   }
 }
+function send(message: FromExecutor): void {
+  outbox.push(message);
+  scheduleFlush();
+}
 function flush(): void {
   flushScheduled = false;
-  const batch = outbox;
-  outbox = [];
-  port.postMessage(batch);
+  for (const log of dirtyLogs) {
+    logOutbox.push({ project: data.project, functionPath: log.functionPath, requestId: log.requestId, lines: log.lines, final: log.final });
+    log.lines = [];
+    log.dirty = false;
+  }
+  dirtyLogs.length = 0;
+  // Logs first: once the gateway sees a result it may terminate this instance (retire, timeout).
+  if (logOutbox.length > 0) {
+    data.logPort.postMessage(logOutbox);
+    logOutbox = [];
+  }
+  if (outbox.length > 0) {
+    const batch = outbox;
+    outbox = [];
+    port.postMessage(batch);
+  }
 }
 
-// ---- console capture: every line is attributed to its invocation ------------
+// ---- logs: every line is attributed to its invocation ------------------------
+/** The log of one invocation; lines travel to the log thread once per turn, END closes it. */
+class InvocationLog {
+  lines: Array<{ ts: number; level: LogLevel; requestId: string; message: string }> = [];
+  dirty = false;
+  final = false;
+  constructor(
+    readonly requestId: string,
+    readonly functionPath: string,
+  ) {}
+
+  write(level: LogLevel, message: string, final = false): void {
+    this.lines.push({ ts: Date.now(), level, requestId: this.requestId, message });
+    this.final = final;
+    if (!this.dirty) {
+      this.dirty = true;
+      dirtyLogs.push(this);
+      scheduleFlush();
+    }
+  }
+}
+const dirtyLogs: InvocationLog[] = [];
+
 interface InvocationContext {
   requestId: string;
   functionPath: string;
+  log?: InvocationLog;
 }
 const current = new AsyncLocalStorage<InvocationContext>();
 const loading: InvocationContext = { requestId: '-', functionPath: '-' };
 
+/** Output outside an invocation (module load, timers) is an entry of its own. */
+function strayLine(functionPath: string, level: LogLevel, message: string): void {
+  new InvocationLog('-', functionPath).write(level, message, true);
+}
+
 function capture(level: 'info' | 'warn' | 'error') {
   return (...args: unknown[]): void => {
     const context = current.getStore() ?? loading;
-    send({ t: 'log', requestId: context.requestId, functionPath: context.functionPath, level, message: format(...args) });
+    const message = format(...args);
+    if (context.log) context.log.write(level, message);
+    else strayLine(context.functionPath, level, message);
   };
 }
 console.log = capture('info');
@@ -123,7 +174,7 @@ function loadModule(functionPath: string): Promise<HandlerModule> {
   if (!loaded) {
     const file = data.files[functionPath];
     if (!file) return Promise.reject(new Error(`no handler deployed at ${functionPath}`));
-    loaded = current.run({ requestId: '-', functionPath }, () => import(pathToFileURL(file).href)).then((namespace) =>
+    loaded = current.run({ requestId: '-', functionPath }, () => import(pathToFileURL(file).href)).then((namespace: Record<string, unknown>) =>
       toHandlerModule(namespace, functionPath),
     );
     // A module that failed to load is retried on the next invocation, like a cold start.
@@ -143,9 +194,12 @@ function serializeError(error: unknown): SerializedError {
 
 async function invoke(message: Extract<ToExecutor, { t: 'invoke' }>): Promise<void> {
   const { id, requestId, functionPath, invocation } = message;
+  const log = new InvocationLog(requestId, functionPath);
+  const started = performance.now();
+  log.write('start', '');
   try {
     const handler = await loadModule(functionPath);
-    const value = await current.run({ requestId, functionPath }, async () => {
+    const value = await current.run({ requestId, functionPath, log }, async () => {
       switch (invocation.kind) {
         case 'api':
           return runApi(handler, invocation.request);
@@ -157,7 +211,11 @@ async function invoke(message: Extract<ToExecutor, { t: 'invoke' }>): Promise<vo
     });
     send({ t: 'result', id, ok: true, value });
   } catch (error) {
-    send({ t: 'result', id, ok: false, error: serializeError(error) });
+    const serialized = serializeError(error);
+    log.write('error', serialized.stack ?? serialized.message);
+    send({ t: 'result', id, ok: false, error: serialized });
+  } finally {
+    log.write('end', `${(performance.now() - started).toFixed(2)} ms`, true);
   }
 }
 
@@ -192,11 +250,11 @@ port.on('message', (batch: ToExecutor[]) => {
 // A throw from a timer callback in user code must not take the instance down either.
 process.on('uncaughtException', (error) => {
   const context = current.getStore() ?? loading;
-  send({ t: 'log', requestId: context.requestId, functionPath: context.functionPath, level: 'error', message: `Uncaught exception: ${error.stack ?? error.message}` });
+  strayLine(context.functionPath, 'error', `Uncaught exception: ${error.stack ?? error.message}`);
 });
 
 // An unhandled rejection inside user code must not take the instance down (Node's default).
 process.on('unhandledRejection', (reason) => {
   const context = current.getStore() ?? loading;
-  send({ t: 'log', requestId: context.requestId, functionPath: context.functionPath, level: 'error', message: `Unhandled promise rejection: ${reason instanceof Error ? reason.stack : format(reason)}` });
+  strayLine(context.functionPath, 'error', `Unhandled promise rejection: ${reason instanceof Error ? reason.stack : format(reason)}`);
 });

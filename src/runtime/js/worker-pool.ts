@@ -55,7 +55,7 @@ export class JsWorkerPool implements Executor {
   private deadlineTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly workerData: JsWorkerData,
+    private readonly workerData: Omit<JsWorkerData, 'logPort'>,
     private readonly host: HostServices,
     private readonly options: ExecutorOptions,
   ) {}
@@ -105,15 +105,16 @@ export class JsWorkerPool implements Executor {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(workerFile, { workerData: this.workerData, stdout: true, stderr: true });
+    const logPort = this.host.openLogChannel();
+    const worker = new Worker(workerFile, { workerData: { ...this.workerData, logPort }, transferList: [logPort], stdout: true, stderr: true });
     const slot = new Slot(worker);
     this.slots.push(slot);
     worker.on('message', (batch: FromExecutor[]) => {
       for (const message of batch) this.receive(slot, message);
     });
     // Bytes written straight to process.stdout/stderr bypass console; keep them in the log.
-    worker.stdout.on('data', (chunk: Buffer) => this.host.log({ requestId: '-', functionPath: '-', level: 'info', message: chunk.toString().trimEnd() }));
-    worker.stderr.on('data', (chunk: Buffer) => this.host.log({ requestId: '-', functionPath: '-', level: 'error', message: chunk.toString().trimEnd() }));
+    worker.stdout.on('data', (chunk: Buffer) => this.host.log({ level: 'info', message: chunk.toString().trimEnd() }));
+    worker.stderr.on('data', (chunk: Buffer) => this.host.log({ level: 'error', message: chunk.toString().trimEnd() }));
     worker.on('error', (error) => this.lose(slot, `the executor crashed: ${error.stack ?? error.message}`));
     worker.on('exit', () => this.lose(slot, 'the executor exited'));
     worker.unref();
@@ -131,9 +132,6 @@ export class JsWorkerPool implements Executor {
         else pending.reject(new InvocationFailure('error', message.error.message, message.error.stack ?? message.error.message));
         return;
       }
-      case 'log':
-        this.host.log(message);
-        return;
       case 'publish':
         this.host.publish(message.socket, message.messageJson, message.ids);
         return;

@@ -1,7 +1,10 @@
-import type { LogEntry, LogInput } from '../logs.js';
+import type { MessagePort } from 'node:worker_threads';
+import type { LogChunk, LogEntry } from '../logs.js';
 
 export type ToLogThread =
-  | { t: 'append'; inputs: LogInput[] }
+  | { t: 'append'; chunks: LogChunk[] }
+  /** A producer's port: it carries `LogChunk[]` batches. */
+  | { t: 'producer'; port: MessagePort }
   | { t: 'read'; id: number; project: string; functionPath: string; options: { tail?: number; afterId?: number } }
   | { t: 'watch'; project: string; functionPath: string; on: boolean }
   | { t: 'deleteProject'; id: number; project: string }

@@ -1,27 +1,70 @@
 /**
- * Runs on a thread of its own: formats and stores function logs in `logs.db`, so that
- * neither SQLite inserts nor timestamp formatting ever cost the gateway thread time.
- * Messages are handled in arrival order, so a `read` sees every earlier `append`.
+ * Runs on a thread of its own: gathers the chunks of each invocation, formats them and
+ * stores one entry per invocation in `logs.db`, so that neither SQLite nor timestamp
+ * formatting costs the gateway thread time. Executors post their chunks here directly.
+ * Messages from the gateway are handled in arrival order, so a `read` sees every earlier
+ * `append` of the gateway; chunks of executors arrive within one event-loop turn of theirs.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { openDatabase } from '../database.js';
-import { toRecord } from '../logs.js';
+import { toRecord, type LogChunk, type LogLine } from '../logs.js';
 import { SqliteLogStore } from './logs.js';
-import type { ToLogThread, FromLogThread } from './log-thread-protocol.js';
+import type { FromLogThread, ToLogThread } from './log-thread-protocol.js';
+
+/** An invocation whose END has not arrived; bounded so a lost executor cannot grow it forever. */
+const MAX_OPEN_INVOCATIONS = 10_000;
 
 const db = openDatabase((workerData as { file: string }).file);
 const store = new SqliteLogStore(db);
 const port = parentPort!;
 const watching = new Map<string, () => void>();
+const open = new Map<string, { project: string; functionPath: string; lines: LogLine[] }>();
 
 function reply(message: FromLogThread): void {
   port.postMessage(message);
 }
 
+function take(chunks: LogChunk[]): void {
+  for (const chunk of chunks) {
+    if (chunk.requestId === '-') {
+      store.append(toRecord(chunk.project, chunk.functionPath, chunk.lines));
+      continue;
+    }
+    let entry = open.get(chunk.requestId);
+    if (!entry) {
+      if (chunk.final) {
+        store.append(toRecord(chunk.project, chunk.functionPath, chunk.lines));
+        continue;
+      }
+      if (open.size >= MAX_OPEN_INVOCATIONS) storeOldest();
+      open.set(chunk.requestId, (entry = { project: chunk.project, functionPath: chunk.functionPath, lines: [] }));
+    }
+    for (const line of chunk.lines) entry.lines.push(line);
+    if (chunk.final) {
+      open.delete(chunk.requestId);
+      store.append(toRecord(entry.project, entry.functionPath, entry.lines));
+    }
+  }
+}
+
+function storeOldest(): void {
+  const [requestId, entry] = open.entries().next().value as [string, { project: string; functionPath: string; lines: LogLine[] }];
+  open.delete(requestId);
+  store.append(toRecord(entry.project, entry.functionPath, entry.lines));
+}
+
+function producer(producerPort: MessagePort): void {
+  producerPort.on('message', take);
+  producerPort.on('close', () => producerPort.removeAllListeners());
+}
+
 port.on('message', (message: ToLogThread) => {
   switch (message.t) {
     case 'append':
-      for (const input of message.inputs) store.append(toRecord(input));
+      take(message.chunks);
+      return;
+    case 'producer':
+      producer(message.port);
       return;
     case 'read':
       reply({ t: 'read', id: message.id, entries: store.read(message.project, message.functionPath, message.options) });
@@ -37,10 +80,12 @@ port.on('message', (message: ToLogThread) => {
       return;
     }
     case 'deleteProject':
+      for (const [requestId, entry] of open) if (entry.project === message.project) open.delete(requestId);
       store.deleteProject(message.project);
       reply({ t: 'done', id: message.id });
       return;
     case 'close':
+      while (open.size > 0) storeOldest();
       store.close();
       db.close();
       reply({ t: 'done', id: message.id });

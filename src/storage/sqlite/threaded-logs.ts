@@ -3,16 +3,16 @@
  * the log thread (log-thread.ts), which formats and stores them. The gateway thread pays
  * one postMessage per turn for all the logs of that turn.
  */
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
-import type { LogEntry, LogInput, LogStore } from '../logs.js';
+import type { LogChunk, LogEntry, LogStore } from '../logs.js';
 import type { FromLogThread, ToLogThread } from './log-thread-protocol.js';
 
 const threadFile = fileURLToPath(new URL('./log-thread.js', import.meta.url));
 
 export class ThreadedLogStore implements LogStore {
   private readonly worker: Worker;
-  private queue: LogInput[] = [];
+  private queue: LogChunk[] = [];
   private scheduled = false;
   private nextId = 1;
   private readonly waiting = new Map<number, (message: FromLogThread) => void>();
@@ -33,13 +33,19 @@ export class ThreadedLogStore implements LogStore {
     this.worker.on('error', (error) => process.emitWarning(`log thread failed: ${error.message}`));
   }
 
-  append(input: LogInput): void {
+  append(chunk: LogChunk): void {
     if (this.closed) return;
-    this.queue.push(input);
+    this.queue.push(chunk);
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
     }
+  }
+
+  openChannel(): MessagePort {
+    const { port1, port2 } = new MessageChannel();
+    this.worker.postMessage({ t: 'producer', port: port2 } satisfies ToLogThread, [port2]);
+    return port1;
   }
 
   async read(project: string, functionPath: string, options: { tail?: number; afterId?: number } = {}): Promise<LogEntry[]> {
@@ -81,9 +87,9 @@ export class ThreadedLogStore implements LogStore {
   private flush(): void {
     this.scheduled = false;
     if (this.queue.length === 0) return;
-    const inputs = this.queue;
+    const chunks = this.queue;
     this.queue = [];
-    this.post({ t: 'append', inputs });
+    this.post({ t: 'append', chunks });
   }
 
   private post(message: ToLogThread): void {

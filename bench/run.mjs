@@ -1,0 +1,256 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench` — OpenLess against bare baselines, one load generator for both.
+ *
+ *   node bench/run.mjs           full run (3 rounds, about 1.5 minutes)
+ *   node bench/run.mjs --quick   smoke run (1 short round, < 30 s)
+ *
+ * Each round starts fresh servers twice (once for the memory figure, once for the
+ * latency/throughput figures) — the bare `ws` echo server and the bare `node:http`
+ * server as child processes, and an OpenLess server auto-started by `less-cli deploy`
+ * (examples/web-sockets + bench/fixtures/api-bench, new LESS_HOME each time) — measures
+ * each figure baseline first, OpenLess second, and stops them all. The table reports the median of
+ * the rounds per side and the median of the per-round ratios (each round is a pair, so
+ * background load drifting between rounds cancels out). It is printed and written to
+ * bench/results.md. Exit code 0 even when a target fails: this is a measurement.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as openless from './openless.mjs';
+import { freePort, killAllChildrenSync, startBaseline, stopAllChildren } from './processes.mjs';
+import { renderTable } from './report.mjs';
+import { median, percentile } from './stats.mjs';
+import { requestsPerSecond } from './http-load.mjs';
+import { holdConnections, roundTrips, throughput } from './ws-load.mjs';
+
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+const quick = process.argv.includes('--quick');
+
+const PLAN = quick
+  ? {
+      rounds: 1,
+      roundTrip: { warmup: 100, count: 300 },
+      throughput: { connections: 50, window: 2, warmupMs: 300, durationMs: 700 },
+      hold: { count: 500, batch: 100 },
+      http: { concurrency: 32, warmupMs: 300, durationMs: 700 },
+    }
+  : {
+      rounds: 3,
+      roundTrip: { warmup: 1000, count: 3000 },
+      throughput: { connections: 50, window: 2, warmupMs: 1000, durationMs: 3000 },
+      hold: { count: 5000, batch: 200 },
+      http: { concurrency: 32, warmupMs: 1000, durationMs: 3000 },
+    };
+
+const FRAME = JSON.stringify({ channel: 'my_channel', data: 'Hello from a socket client.' });
+const PROJECTS = [
+  { name: 'my-less-project', cwd: here('../examples/web-sockets') },
+  { name: 'api-bench', cwd: here('./fixtures/api-bench') },
+];
+
+/** What the cleanup paths need to know about the current OpenLess server. */
+let subjectServer;
+/** LESS_HOME of the latest OpenLess server (its log explains a failure). */
+let lastHome;
+
+const log = (line) => console.log(`[bench] ${line}`);
+const loopback = (url) => url.replace('//localhost:', '//127.0.0.1:');
+
+/** Fresh servers: both baselines and an OpenLess server with its own new LESS_HOME. */
+async function startServers(root, port) {
+  const home = await mkdtemp(join(root, 'home-'));
+  const [wsEcho, httpHello] = await Promise.all([startBaseline(here('./baselines/ws-echo.mjs')), startBaseline(here('./baselines/http-hello.mjs'))]);
+  lastHome = home;
+  subjectServer = { home, port, pid: undefined };
+  const resources = {};
+  for (const project of PROJECTS) {
+    resources[project.name] = await openless.deploy(project.name, project.cwd, { home, port });
+    subjectServer.pid ??= openless.serverPid(home);
+  }
+  const targets = {
+    wsEcho,
+    httpHello,
+    subjectPid: subjectServer.pid,
+    baselineWs: `ws://127.0.0.1:${wsEcho.port}/`,
+    subjectWs: loopback(resources['my-less-project'].sockets.demo),
+    baselineHttp: `http://127.0.0.1:${httpHello.port}/`,
+    subjectHttp: `${loopback(resources['api-bench'].apis.bench)}/ping`,
+  };
+  await sanityCheck(targets.subjectHttp);
+  return targets;
+}
+
+async function sanityCheck(url) {
+  const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  const body = await response.text();
+  if (response.status !== 200 || body !== '{"ok":true}') throw new Error(`GET ${url} answered ${response.status} ${body}`);
+}
+
+async function stopServers() {
+  await stopAllChildren();
+  if (subjectServer) await openless.stop(subjectServer);
+  subjectServer = undefined;
+}
+
+/** Per figure: one value per round and side (index = round - 1). */
+const samples = {};
+function record(figure, side, value) {
+  samples[figure] ??= { baseline: [], subject: [] };
+  samples[figure][side].push(value);
+}
+const fmt = (value, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+
+const sidesOf = (t) => [
+  { side: 'baseline', ws: t.baselineWs, http: t.baselineHttp, wsPid: t.wsEcho.pid, httpPid: t.httpHello.pid },
+  { side: 'subject', ws: t.subjectWs, http: t.subjectHttp, wsPid: t.subjectPid, httpPid: t.subjectPid },
+];
+const sayer = (round) => (side, text) => log(`round ${round} ${side === 'subject' ? 'OpenLess' : 'baseline'} ${text}`);
+
+/**
+ * Connections held, on servers of their own: the growth is not hidden by heap that other
+ * figures grew, and the 5,000 disconnects do not run under the latency figures.
+ */
+async function measureMemory(t, round) {
+  const say = sayer(round);
+  for (const s of sidesOf(t)) {
+    const held = await holdConnections(s.ws, s.wsPid, PLAN.hold);
+    record('kib', s.side, held.kibPerConnection);
+    say(s.side, `connections held: ${held.opened} opened, ${held.failed} failed, RSS ${held.before} → ${held.after} KiB, ${fmt(held.kibPerConnection)} KiB/connection`);
+  }
+}
+
+/** Latency and throughput figures, on fresh servers. */
+async function measureSpeed(t, round) {
+  const say = sayer(round);
+  const sides = sidesOf(t);
+  for (const s of sides) {
+    const latencies = await roundTrips(s.ws, FRAME, PLAN.roundTrip);
+    record('p50', s.side, percentile(latencies, 50));
+    record('p99', s.side, percentile(latencies, 99));
+    say(s.side, `round trip p50 ${fmt(percentile(latencies, 50), 3)} ms, p99 ${fmt(percentile(latencies, 99), 3)} ms`);
+  }
+  for (const s of sides) {
+    const { rate, cpuUs } = await throughput(s.ws, FRAME, { ...PLAN.throughput, pid: s.wsPid });
+    record('msgs', s.side, rate);
+    record('msgCpu', s.side, cpuUs);
+    say(s.side, `messages/s at ${PLAN.throughput.connections} connections: ${fmt(rate, 0)} (server CPU ${fmt(cpuUs, 1)} µs/message)`);
+  }
+  for (const s of sides) {
+    const { rate, cpuUs } = await requestsPerSecond(s.http, { ...PLAN.http, pid: s.httpPid });
+    record('rps', s.side, rate);
+    record('reqCpu', s.side, cpuUs);
+    say(s.side, `API GET requests/s: ${fmt(rate, 0)} (server CPU ${fmt(cpuUs, 1)} µs/request)`);
+  }
+}
+
+/** Medians of each side, and the median of the per-round ratios (rounds are paired). */
+function summary(figure) {
+  const { baseline = [], subject = [] } = samples[figure] ?? {};
+  return { subject: median(subject), baseline: median(baseline), ratio: median(subject.map((value, i) => value / baseline[i])) };
+}
+
+function table() {
+  const { throughput: tp, hold, http, roundTrip } = PLAN;
+  return renderTable([
+    {
+      figure: `channel round trip p50, 1 connection (${roundTrip.count} round trips)`,
+      unit: 'ms',
+      digits: 3,
+      ...summary('p50'),
+      target: { text: 'ratio ≤ 2.5×', check: (_s, _b, ratio) => ratio <= 2.5 },
+    },
+    { figure: 'channel round trip p99, 1 connection', unit: 'ms', digits: 3, ...summary('p99') },
+    {
+      figure: `messages/s, ${tp.connections} connections × ${tp.window} in flight`,
+      digits: 0,
+      ...summary('msgs'),
+      target: { text: 'ratio ≥ 0.8×', check: (_s, _b, ratio) => ratio >= 0.8 },
+    },
+    { figure: 'server CPU per message (same run)', unit: 'µs', digits: 1, ...summary('msgCpu') },
+    {
+      figure: `server memory per open connection (${hold.count.toLocaleString('en-US')} held)`,
+      unit: 'KiB',
+      digits: 1,
+      ...summary('kib'),
+      target: { text: '≤ 12 KiB', check: (s) => s <= 12 },
+    },
+    {
+      figure: `API GET requests/s, ${http.concurrency} keep-alive loops`,
+      digits: 0,
+      ...summary('rps'),
+      target: { text: 'ratio ≥ 0.5×', check: (_s, _b, ratio) => ratio >= 0.5 },
+    },
+    { figure: 'server CPU per API request (same run)', unit: 'µs', digits: 1, ...summary('reqCpu') },
+  ]);
+}
+
+const loadAverage = () => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+
+async function main() {
+  const root = await mkdtemp(join(tmpdir(), 'openless-bench-'));
+  const port = await freePort();
+  const loadBefore = loadAverage();
+  log(`${quick ? 'quick' : 'full'} run: ${PLAN.rounds} round(s), node ${process.version}, ${cpus().length} CPUs, load average ${loadBefore}, LESS_HOME under ${root}, port ${port}`);
+  let failure;
+  try {
+    for (let round = 1; round <= PLAN.rounds; round++) {
+      for (const measure of [measureMemory, measureSpeed]) {
+        const targets = await startServers(root, port);
+        try {
+          await measure(targets, round);
+        } finally {
+          await stopServers();
+        }
+      }
+    }
+  } catch (error) {
+    failure = error;
+    const tail = lastHome && openless.serverLogTail(lastHome);
+    if (tail) console.error(`[bench] last lines of the OpenLess server log:\n${tail}`);
+  } finally {
+    await stopServers().catch((error) => console.error(error));
+    await rm(root, { recursive: true, force: true });
+  }
+  if (failure) throw failure;
+
+  const loadAfter = loadAverage();
+  const { markdown, failed } = table();
+  const notes = [
+    `OpenLess (\`less-cli deploy\` of examples/web-sockets and bench/fixtures/api-bench) vs bare baselines in their own processes: a \`ws\` echo server and a \`node:http\` server answering \`{"ok":true}\`.`,
+    `Median of ${PLAN.rounds} round(s), baseline and OpenLess interleaved; ratio = median of the per-round ratios OpenLess/baseline; server CPU rows are informational (lower is better).`,
+    `node ${process.version}, ${cpus().length} CPUs (load generator on the same machine), load average ${loadBefore} → ${loadAfter}${quick ? ', --quick (smoke run, not a measurement)' : ''}.`,
+  ];
+  if (Math.max(loadBefore, loadAfter) > cpus().length / 2) notes.push('**Warning:** the machine was busy with other work during the run; absolute figures are noisy, ratios less so.');
+  const text = `${notes.join('\n')}\n\n${markdown}\n`;
+  console.log(`\n${text}`);
+  await writeFile(here('./results.md'), text);
+  log(`table written to bench/results.md`);
+  if (failed.length > 0) log(`FAIL: ${failed.length} target(s) not met: ${failed.join('; ')}`);
+  else log('PASS: every target met');
+}
+
+async function interrupted(signal) {
+  log(`${signal}: stopping servers`);
+  await stopServers().catch(() => undefined);
+  process.exit(130);
+}
+process.once('SIGINT', interrupted);
+process.once('SIGTERM', interrupted);
+process.once('exit', () => {
+  killAllChildrenSync();
+  if (subjectServer?.pid) {
+    try {
+      process.kill(subjectServer.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+main().catch((error) => {
+  console.error(`[bench] error: ${error.stack ?? error}`);
+  process.exitCode = 1;
+});
