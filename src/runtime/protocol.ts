@@ -52,7 +52,9 @@ export type ToExecutor =
   | { t: 'invoke'; id: number; requestId: string; functionPath: string; invocation: Invocation }
   | { t: 'reply'; id: number; ok: true; value: unknown }
   | { t: 'reply'; id: number; ok: false; error: SerializedError }
-  | { t: 'ping'; id: number };
+  | { t: 'ping'; id: number }
+  /** No invocation is in flight any more: flush and exit. */
+  | { t: 'retire' };
 
 export type LogLevelFromHandler = 'info' | 'warn' | 'error';
 

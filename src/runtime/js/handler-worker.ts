@@ -32,38 +32,44 @@ const port = parentPort!;
 for (const key of Object.keys(process.env)) delete process.env[key];
 Object.assign(process.env, data.env);
 
-// ---- batching: one postMessage per turn of the event loop and destination -----
+// ---- batching ---------------------------------------------------------------
+// Results, publishes and host calls leave once per turn of the event loop (latency).
+// Logs leave every LOG_FLUSH_MS: waking the log thread once per message would cost more
+// than the message itself. A retiring instance flushes them before it exits.
+const LOG_FLUSH_MS = 25;
 let outbox: FromExecutor[] = [];
-let logOutbox: LogChunk[] = [];
 let flushScheduled = false;
-function scheduleFlush(): void {
+let logFlushTimer: NodeJS.Timeout | undefined;
+
+function send(message: FromExecutor): void {
+  outbox.push(message);
   if (!flushScheduled) {
     flushScheduled = true;
     setImmediate(flush);
   }
 }
-function send(message: FromExecutor): void {
-  outbox.push(message);
-  scheduleFlush();
-}
+
 function flush(): void {
   flushScheduled = false;
+  const batch = outbox;
+  outbox = [];
+  port.postMessage(batch);
+}
+
+function scheduleLogFlush(): void {
+  logFlushTimer ??= setTimeout(flushLogs, LOG_FLUSH_MS);
+}
+
+function flushLogs(): void {
+  logFlushTimer = undefined;
+  const chunks: LogChunk[] = [];
   for (const log of dirtyLogs) {
-    logOutbox.push({ project: data.project, functionPath: log.functionPath, requestId: log.requestId, lines: log.lines, final: log.final });
+    chunks.push({ project: data.project, functionPath: log.functionPath, requestId: log.requestId, lines: log.lines, final: log.final });
     log.lines = [];
     log.dirty = false;
   }
   dirtyLogs.length = 0;
-  // Logs first: once the gateway sees a result it may terminate this instance (retire, timeout).
-  if (logOutbox.length > 0) {
-    data.logPort.postMessage(logOutbox);
-    logOutbox = [];
-  }
-  if (outbox.length > 0) {
-    const batch = outbox;
-    outbox = [];
-    port.postMessage(batch);
-  }
+  if (chunks.length > 0) data.logPort.postMessage(chunks);
 }
 
 // ---- logs: every line is attributed to its invocation ------------------------
@@ -83,7 +89,7 @@ class InvocationLog {
     if (!this.dirty) {
       this.dirty = true;
       dirtyLogs.push(this);
-      scheduleFlush();
+      scheduleLogFlush();
     }
   }
 }
@@ -243,6 +249,12 @@ port.on('message', (batch: ToExecutor[]) => {
       case 'ping':
         send({ t: 'pong', id: message.id });
         break;
+      case 'retire':
+        // Every invocation has settled: hand over the last logs, then end this instance.
+        flushLogs();
+        port.close();
+        data.logPort.close();
+        process.exit(0);
     }
   }
 });

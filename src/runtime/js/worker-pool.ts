@@ -87,10 +87,19 @@ export class JsWorkerPool implements Executor {
   retire(): Promise<void> {
     return new Promise((resolve) => {
       this.retiring = () => {
-        for (const slot of [...this.slots]) this.terminate(slot, 'the deployment was replaced');
-        resolve();
+        this.retiring = undefined;
+        void Promise.all([...this.slots].map((slot) => this.exitGracefully(slot))).then(() => resolve());
       };
       if (this.pending.size === 0) this.retiring();
+    });
+  }
+
+  /** An idle instance flushes its logs and exits by itself; a stuck one would be terminated by its timeout first. */
+  private exitGracefully(slot: Slot): Promise<void> {
+    if (!slot.alive) return Promise.resolve();
+    return new Promise((resolve) => {
+      slot.worker.once('exit', () => resolve());
+      slot.send({ t: 'retire' });
     });
   }
 

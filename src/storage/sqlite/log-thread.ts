@@ -5,7 +5,7 @@
  * Messages from the gateway are handled in arrival order, so a `read` sees every earlier
  * `append` of the gateway; chunks of executors arrive within one event-loop turn of theirs.
  */
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { openDatabase } from '../database.js';
 import { toRecord, type LogChunk, type LogLine } from '../logs.js';
 import { SqliteLogStore } from './logs.js';
@@ -15,10 +15,12 @@ import type { FromLogThread, ToLogThread } from './log-thread-protocol.js';
 const MAX_OPEN_INVOCATIONS = 10_000;
 
 const db = openDatabase((workerData as { file: string }).file);
-const store = new SqliteLogStore(db);
+// Up to 50 ms of logs per transaction: `log --follow` lags by at most that much.
+const store = new SqliteLogStore(db, { flushDelayMs: 50 });
 const port = parentPort!;
 const watching = new Map<string, () => void>();
 const open = new Map<string, { project: string; functionPath: string; lines: LogLine[] }>();
+const producers = new Set<MessagePort>();
 
 function reply(message: FromLogThread): void {
   port.postMessage(message);
@@ -54,8 +56,26 @@ function storeOldest(): void {
 }
 
 function producer(producerPort: MessagePort): void {
+  producers.add(producerPort);
   producerPort.on('message', take);
-  producerPort.on('close', () => producerPort.removeAllListeners());
+  // No receiveMessageOnPort() here: on a closing port it crashes Node 20 (SIGSEGV).
+  producerPort.on('close', () => {
+    producers.delete(producerPort);
+    producerPort.removeAllListeners();
+  });
+}
+
+/**
+ * Messages on different ports have no order between them: before answering a read or
+ * closing, take what executors have already posted so it is not missed.
+ */
+function drain(producerPort: MessagePort): void {
+  let received: { message: unknown } | undefined;
+  while ((received = receiveMessageOnPort(producerPort))) take(received.message as LogChunk[]);
+}
+
+function drainAll(): void {
+  for (const producerPort of producers) drain(producerPort);
 }
 
 port.on('message', (message: ToLogThread) => {
@@ -67,6 +87,7 @@ port.on('message', (message: ToLogThread) => {
       producer(message.port);
       return;
     case 'read':
+      drainAll();
       reply({ t: 'read', id: message.id, entries: store.read(message.project, message.functionPath, message.options) });
       return;
     case 'watch': {
@@ -85,6 +106,7 @@ port.on('message', (message: ToLogThread) => {
       reply({ t: 'done', id: message.id });
       return;
     case 'close':
+      drainAll();
       while (open.size > 0) storeOldest();
       store.close();
       db.close();

@@ -38,7 +38,8 @@ export class SqliteLogStore {
   private readonly maxLines: number;
   private readonly trimEvery: number;
   private buffer: LogRecord[] = [];
-  private scheduled: NodeJS.Immediate | undefined;
+  private scheduled: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  private readonly flushDelayMs: number;
   private closed = false;
   /** Appends since the last trim, per function path. */
   private readonly sinceTrim = new Map<string, number>();
@@ -49,7 +50,12 @@ export class SqliteLogStore {
   private readonly deleteProjectStmt: BetterSqlite3.Statement<[string]>;
   private readonly insertBatch: (records: LogRecord[]) => LogEntry[];
 
-  constructor(db: Database, options: { maxLinesPerFunction?: number; trimEvery?: number } = {}) {
+  /**
+   * `flushDelayMs`: 0 stores each tick's records at the end of the tick; more gathers
+   * several ticks into one transaction (one WAL append), which is what the log thread uses.
+   */
+  constructor(db: Database, options: { maxLinesPerFunction?: number; trimEvery?: number; flushDelayMs?: number } = {}) {
+    this.flushDelayMs = options.flushDelayMs ?? 0;
     this.maxLines = options.maxLinesPerFunction ?? 10_000;
     this.trimEvery = options.trimEvery ?? Math.min(1000, this.maxLines);
     db.exec(SCHEMA);
@@ -79,18 +85,23 @@ export class SqliteLogStore {
     // into a handler's console.log.
     if (this.closed) return;
     this.buffer.push(record.text.length * 3 <= MAX_MESSAGE_BYTES ? record : { ...record, text: truncate(record.text) });
-    this.scheduled ??= setImmediate(() => {
+    if (this.scheduled !== undefined) return;
+    const flushSafely = () => {
       try {
         this.flush();
       } catch (error) {
         // Logging must never take the server down (e.g. disk full); this batch is lost.
         process.emitWarning(`log flush failed: ${error instanceof Error ? error.message : String(error)}`);
       }
-    });
+    };
+    this.scheduled = this.flushDelayMs > 0 ? setTimeout(flushSafely, this.flushDelayMs) : setImmediate(flushSafely);
   }
 
   flush(): void {
-    if (this.scheduled !== undefined) clearImmediate(this.scheduled);
+    if (this.scheduled !== undefined) {
+      clearImmediate(this.scheduled as NodeJS.Immediate);
+      clearTimeout(this.scheduled as NodeJS.Timeout);
+    }
     this.scheduled = undefined;
     if (this.buffer.length === 0) return;
     const records = this.buffer;
