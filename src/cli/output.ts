@@ -41,7 +41,8 @@ export function resourceLines(resources: Resources): string[] {
  */
 export function errorLines(error: unknown): string[] {
   if (isLessError(error) && error.user) {
-    if (error.code === 'validation_failed' && error.problems.length > 0) {
+    // Any error that lists problems (validation, unsupported resources) shows each with its fix.
+    if (error.problems.length > 0) {
       return [
         messages.errorLine(messages.validationHeader(error.problems.length)),
         ...error.problems.map((p) => messages.problemLine(p.path, p.problem, p.fix)),
