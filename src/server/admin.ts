@@ -51,7 +51,7 @@ async function route(req: IncomingMessage, res: ServerResponse, path: string, qu
   if (invalid) throw new LessError('invalid_project_name', invalid);
   if (sub === 'logs' && method === 'GET') return streamLogs(req, res, name, query, context);
   if (method === 'POST' && sub === undefined) {
-    const body = JSON.parse(await readText(req)) as { root?: unknown; env?: unknown };
+    const body = parseJson(await readText(req)) as { root?: unknown; env?: unknown };
     if (typeof body.root !== 'string') throw new LessError('bad_request', 'deploy needs {"root": "<absolute project folder>"}');
     const record = await context.projects.deploy(name, body.root, (body.env ?? {}) as Record<string, string>);
     return sendJson(res, 200, resourcesOf(name, record.deployment.project, context.hostPort()));
@@ -101,6 +101,14 @@ function authorized(req: IncomingMessage, token: string): boolean {
   const given = Buffer.from(req.headers.authorization ?? '');
   const expected = Buffer.from(`Bearer ${token}`);
   return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new LessError('bad_request', 'the request body is not JSON — send {"root": "<absolute project folder>", "env": {}}');
+  }
 }
 
 function readText(req: IncomingMessage): Promise<string> {

@@ -1,7 +1,6 @@
 // Shared by the CLI tests: run `less-cli` as a user would, in a throw-away LESS_HOME.
 import { spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -13,17 +12,7 @@ export function tempDir(prefix = 'less-cli-') {
   return mkdtemp(join(tmpdir(), prefix));
 }
 
-/** A port nobody listens on right now. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../helpers/cli.mjs';
 
 /**
  * Runs the CLI to completion (asynchronously, so a server in this process keeps answering).

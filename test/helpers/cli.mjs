@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 export const cliPath = fileURLToPath(new URL('../../bin/less-cli.js', import.meta.url));
 
+/** A port nobody listens on right now. */
 export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();

@@ -50,6 +50,12 @@ export class Client {
     return this.next();
   }
 
+  /** Its connection id, asked through the fixtures' `whoami` channel. */
+  async id() {
+    this.send({ channel: 'whoami' });
+    return (await this.nextJson()).connection_id;
+  }
+
   close() {
     this.ws.close();
     return this.closed;

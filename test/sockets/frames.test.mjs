@@ -105,9 +105,7 @@ test('publish reaches only listed connections open on that socket; unknown ids a
   const a = await connect();
   const b = await connect();
   const other = await Client.connect(`${server.ws}/frames/sockets/other`);
-  const idOf = async (client) => (await client.nextJson(client.send({ channel: 'whoami' }))).connection_id;
-  const [idA, idB] = [await idOf(a), await idOf(b)];
-  const otherId = await idOf(other);
+  const [idA, idB, otherId] = [await a.id(), await b.id(), await other.id()];
   a.send({ channel: 'tell', data: { message: 'to b', to: ['missing-id', idB, null, otherId] } });
   assert.equal(await b.next(), '"to b"');
   a.send({ channel: 'tell', data: { message: 'to a', to: [idA] } });

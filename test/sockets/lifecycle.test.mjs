@@ -17,11 +17,6 @@ async function copyOfFixture(t) {
   return root;
 }
 
-const idOf = async (client) => {
-  client.send({ channel: 'whoami' });
-  return (await client.nextJson()).connection_id;
-};
-
 test('connect receives query and handshake headers (case-insensitive lookup)', async (t) => {
   const server = await startTestServer(t);
   await server.deploy('life', fixture);
@@ -44,7 +39,7 @@ test('connect refuses with the returned status, 500 when it throws; no disconnec
 
   // A later accepted connection's disconnect is the first and only one in the log.
   const client = await Client.connect(url);
-  const id = await idOf(client);
+  const id = await client.id();
   await client.close();
   await server.waitForLog('life', 'sockets/chat/disconnect', new RegExp(`Client disconnected: ${id}`));
   const disconnects = (await server.logs('life', 'sockets/chat/disconnect')).match(/Client disconnected/g);
@@ -65,7 +60,7 @@ test('disconnect fires exactly once on clean close and on abrupt termination', a
   await server.deploy('life', fixture);
   const clean = await Client.connect(`${server.ws}/life/sockets/chat`);
   const abrupt = await Client.connect(`${server.ws}/life/sockets/chat`);
-  const [cleanId, abruptId] = [await idOf(clean), await idOf(abrupt)];
+  const [cleanId, abruptId] = [await clean.id(), await abrupt.id()];
   await clean.close();
   abrupt.ws.terminate();
   await server.waitForLog('life', 'sockets/chat/disconnect', new RegExp(`Client disconnected: ${cleanId}`));
@@ -82,7 +77,7 @@ test('connect/close cycles leave no connection behind', async (t) => {
     await Promise.all(clients.map((client) => client.close()));
   }
   const last = await Client.connect(`${server.ws}/life/sockets/chat`);
-  const id = await idOf(last);
+  const id = await last.id();
   await last.close();
   await server.waitForLog('life', 'sockets/chat/disconnect', new RegExp(`Client disconnected: ${id}`));
   const status = await (await server.admin('/status')).json();
@@ -112,7 +107,7 @@ test('removing a socket closes its connections with 1001 and runs their disconne
   await server.deploy('life', root);
   const chat = await Client.connect(`${server.ws}/life/sockets/chat`);
   const other = await Client.connect(`${server.ws}/life/sockets/other`);
-  const id = await idOf(chat);
+  const id = await chat.id();
   await rm(join(root, 'less/sockets/chat'), { recursive: true });
   await rm(join(root, 'less/apis'), { recursive: true });
   await server.deploy('life', root);
@@ -128,7 +123,7 @@ test('server shutdown closes connections with 1001 and runs disconnect', async (
   const server = await startTestServer(t, { home });
   await server.deploy('life', fixture);
   const client = await Client.connect(`${server.ws}/life/sockets/chat`);
-  const id = await idOf(client);
+  const id = await client.id();
   await server.close();
   assert.equal((await client.closed).code, 1001);
   const again = await startTestServer(t, { home });

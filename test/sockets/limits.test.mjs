@@ -7,11 +7,6 @@ import { startTestServer } from '../helpers/server.mjs';
 
 const fixture = fileURLToPath(new URL('../fixtures/projects/sockets-js', import.meta.url));
 
-const idOf = async (client) => {
-  client.send({ channel: 'whoami' });
-  return (await client.nextJson()).connection_id;
-};
-
 test('a message over 32 KiB closes the connection with 1009; at the limit it is handled', async (t) => {
   const server = await startTestServer(t);
   await server.deploy('limits', fixture);
@@ -29,7 +24,7 @@ test('a client that stops answering pings is terminated after two missed pongs, 
   await server.deploy('limits', fixture);
   const frozen = await Client.connect(`${server.ws}/limits/sockets/chat`, { autoPong: false });
   const alive = await Client.connect(`${server.ws}/limits/sockets/chat`);
-  const id = await idOf(frozen);
+  const id = await frozen.id();
   assert.equal((await frozen.closed).code, 1006, 'terminated without a close frame');
   await server.waitForLog('limits', 'sockets/chat/disconnect', new RegExp(`Client disconnected: ${id}`));
   // Several intervals have passed; the answering client is still connected.
@@ -81,7 +76,7 @@ test('200 clients all receive one publish', async (t) => {
   const server = await startTestServer(t);
   await server.deploy('limits', fixture);
   const clients = await Promise.all(Array.from({ length: 200 }, () => Client.connect(`${server.ws}/limits/sockets/chat`)));
-  const ids = await Promise.all(clients.map(idOf));
+  const ids = await Promise.all(clients.map((client) => client.id()));
   const res = await fetch(`${server.base}/limits/apis/admin/broadcast`, { method: 'POST', body: JSON.stringify({ message: { hello: 'all' }, to: ids }) });
   assert.equal(res.status, 202);
   const frames = await Promise.all(clients.map((client) => client.next()));
