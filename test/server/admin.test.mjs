@@ -1,0 +1,31 @@
+// The admin API is for the CLI only: a token in $LESS_HOME (mode 0600) guards every route.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startTestServer } from '../helpers/server.mjs';
+
+test('admin routes need the token the server wrote with mode 0600', async (t) => {
+  const server = await startTestServer(t);
+  const { mode } = await stat(join(server.home, 'admin.token'));
+  assert.equal(mode & 0o777, 0o600);
+  for (const path of ['/status', '/projects']) {
+    const anonymous = await fetch(`${server.base}/_admin${path}`);
+    assert.equal(anonymous.status, 401);
+    const wrong = await fetch(`${server.base}/_admin${path}`, { headers: { authorization: 'Bearer nope' } });
+    assert.equal(wrong.status, 401);
+  }
+  const status = await (await server.admin('/status')).json();
+  assert.equal(status.port, server.port);
+  assert.equal(status.connections, 0);
+});
+
+test('a malformed admin request gets a 400 naming the problem, and the server keeps serving', async (t) => {
+  const server = await startTestServer(t);
+  const res = await server.admin('/projects/p', { method: 'POST', body: 'not json' });
+  assert.equal(res.status, 400);
+  assert.equal((await res.json()).error.code, 'bad_request');
+  const badName = await server.admin('/projects/Bad_Name', { method: 'POST', body: '{"root":"/tmp"}' });
+  assert.equal((await badName.json()).error.code, 'invalid_project_name');
+  assert.equal((await server.admin('/status')).status, 200);
+});
