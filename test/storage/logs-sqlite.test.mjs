@@ -39,10 +39,11 @@ test('append is buffered, stored on the next tick, and read sees buffered record
   const { db, logs, done } = open();
   logs.append(rec({ level: 'start', message: '' }));
   logs.append(rec({ message: "it's" }));
-  const count = () => db.prepare('SELECT count(*) AS n FROM logs').get().n;
+  const count = () => db.prepare('SELECT coalesce(sum(count), 0) AS n FROM log_batches').get().n;
   assert.equal(count(), 0, 'nothing written synchronously');
   await nextTick();
   assert.equal(count(), 2, 'one tick later the batch is stored');
+  assert.equal(db.prepare('SELECT count(*) AS n FROM log_batches').get().n, 1, 'as one row');
   logs.append(rec({ level: 'end', message: '1.84 ms' }));
   const entries = logs.read('p', 'sockets/demo/connect');
   assert.deepEqual(entries.map((e) => e.line.split(' ').slice(1).join(' ')), ['START req-1', "INFO req-1 it's", 'END req-1 1.84 ms']);
@@ -86,24 +87,34 @@ test('subscribe sees entries after they are stored, per function path; unsubscri
   done();
 });
 
-test('lines per function path are bounded; trimming is batched, not per append', () => {
+test('entries per function path are bounded; trimming is batched, not per append', () => {
   const { db, logs, done } = open({ maxLinesPerFunction: 50, trimEvery: 20 });
-  const rows = (fp) => db.prepare('SELECT count(*) AS n FROM logs WHERE function_path = ?').get(fp).n;
-  for (let i = 0; i < 19; i++) logs.append(rec({ message: `m${i}` }));
-  logs.flush();
+  const stored = (fp) => db.prepare('SELECT coalesce(sum(count), 0) AS n FROM log_batches WHERE function_path = ?').get(fp).n;
   let most = 0;
-  for (let i = 19; i < 200; i++) {
+  for (let i = 0; i < 200; i++) {
     logs.append(rec({ message: `m${i}` }));
-    logs.flush();
-    most = Math.max(most, rows('sockets/demo/connect'));
+    logs.flush(); // one row per entry: the worst case for trimming
+    most = Math.max(most, stored('sockets/demo/connect'));
   }
-  assert.equal(most, 50 + 20 - 1, 'rows pile up between trims, and never beyond N + trimEvery - 1');
+  assert.equal(most, 50 + 20 - 1, 'entries pile up between trims, and never beyond N + trimEvery - 1');
   logs.append(rec({ functionPath: 'other', message: 'kept' }));
   const tail = logs.read('p', 'sockets/demo/connect', { tail: 1000 });
   assert.equal(tail.length, 50, 'read never exceeds the bound');
   assert.ok(tail.at(-1).line.endsWith(' m199'));
   assert.ok(tail[0].line.endsWith(' m150'));
   assert.equal(logs.read('p', 'other').length, 1, 'other paths untouched');
+  done();
+});
+
+test('many entries flushed together share a row and keep their order and ids', () => {
+  const { db, logs, done } = open();
+  for (let i = 0; i < 1500; i++) logs.append(rec({ message: `m${i}` }));
+  logs.flush();
+  assert.equal(db.prepare('SELECT count(*) AS n FROM log_batches').get().n, 2, '1500 entries: a full row and a partial one');
+  const all = logs.read('p', 'sockets/demo/connect', { tail: 2000 });
+  assert.equal(all.length, 1500);
+  assert.ok(all.every((e, i) => e.line.endsWith(` m${i}`) && (i === 0 || e.id > all[i - 1].id)));
+  assert.deepEqual(logs.read('p', 'sockets/demo/connect', { afterId: all[1497].id }).map((e) => e.line.split(' ').at(-1)), ['m1498', 'm1499']);
   done();
 });
 

@@ -1,14 +1,16 @@
 /**
- * Function logs in SQLite. Contract: ../logs.ts.
+ * Function logs in SQLite. Contract: ../logs.ts (LogEntry, LogRecord).
  *
- * append() is on the hot path (several lines per WebSocket message), so it only pushes to
- * an array; one setImmediate per tick writes the whole batch in a single transaction.
+ * append() is on the hot path (an entry per WebSocket message), so it only buffers; a
+ * flush stores the buffered entries of each function path as ONE row (a batch), because
+ * a row insert costs more than the entry itself at thousands of entries per second.
+ * An entry's id is `row id × BATCH_SPAN + its index in the row`: increasing, so
+ * `afterId` resumes exactly.
  *
- * Size is bounded two ways: an entry is cut at 256 KiB, and each function path keeps its
- * newest `maxLinesPerFunction` entries (one entry = one invocation). Trimming runs once every `trimEvery` appends per
- * function path (one indexed DELETE), not per append, so at most
- * maxLinesPerFunction + trimEvery - 1 rows exist between trims; read() never returns more
- * than maxLinesPerFunction.
+ * Size is bounded two ways: an entry is cut at 256 KiB, and each function path keeps about
+ * its newest `maxLinesPerFunction` entries (one entry = one invocation): every `trimEvery`
+ * appends, whole rows older than the newest `maxLinesPerFunction` entries are deleted.
+ * read() never returns more than `maxLinesPerFunction` entries.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from '../database.js';
@@ -16,21 +18,26 @@ import type { LogEntry, LogRecord } from '../logs.js';
 
 export const MAX_MESSAGE_BYTES = 256 * 1024;
 const TRUNCATED = '… [truncated]';
+/** Entries per row at most; also the factor between row ids and entry ids. */
+export const BATCH_SPAN = 1024;
+/** Separates entries inside a row; an entry's own U+001E becomes a space. */
+const SEPARATOR = '\u001e';
 
 interface Row {
   id: number;
+  count: number;
   text: string;
 }
 
 const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS logs (
+  CREATE TABLE IF NOT EXISTS log_batches (
     id INTEGER PRIMARY KEY,
     project TEXT NOT NULL,
     function_path TEXT NOT NULL,
-    ts INTEGER NOT NULL,
+    count INTEGER NOT NULL,
     text TEXT NOT NULL
   );
-  CREATE INDEX IF NOT EXISTS logs_by_function ON logs (project, function_path, id);
+  CREATE INDEX IF NOT EXISTS log_batches_by_function ON log_batches (project, function_path, id);
 `;
 
 /** Synchronous engine; the server uses it through ThreadedLogStore, on a thread of its own. */
@@ -45,10 +52,10 @@ export class SqliteLogStore {
   private readonly sinceTrim = new Map<string, number>();
   private readonly listeners = new Map<string, Set<(entry: LogEntry) => void>>();
   private readonly insert: BetterSqlite3.Statement<[string, string, number, string]>;
-  private readonly selectTail: BetterSqlite3.Statement<[string, string, number, number], Row>;
-  private readonly trim: BetterSqlite3.Statement<[string, string, string, string, number]>;
+  private readonly newestFirst: BetterSqlite3.Statement<[string, string, number], Row>;
+  private readonly deleteBefore: BetterSqlite3.Statement<[string, string, number]>;
   private readonly deleteProjectStmt: BetterSqlite3.Statement<[string]>;
-  private readonly insertBatch: (records: LogRecord[]) => LogEntry[];
+  private readonly store: (groups: Map<string, LogRecord[]>) => Array<() => void>;
 
   /**
    * `flushDelayMs`: 0 stores each tick's records at the end of the tick; more gathers
@@ -59,25 +66,29 @@ export class SqliteLogStore {
     this.maxLines = options.maxLinesPerFunction ?? 10_000;
     this.trimEvery = options.trimEvery ?? Math.min(1000, this.maxLines);
     db.exec(SCHEMA);
-    this.insert = db.prepare(
-      'INSERT INTO logs (project, function_path, ts, text) VALUES (?, ?, ?, ?)',
+    this.insert = db.prepare('INSERT INTO log_batches (project, function_path, count, text) VALUES (?, ?, ?, ?)');
+    this.newestFirst = db.prepare(
+      'SELECT id, count, text FROM log_batches WHERE project = ? AND function_path = ? AND id >= ? ORDER BY id DESC',
     );
-    this.selectTail = db.prepare(
-      `SELECT id, text FROM logs
-       WHERE project = ? AND function_path = ? AND id > ? ORDER BY id DESC LIMIT ?`,
-    );
-    // Deletes everything older than the Nth newest row; a NULL subquery (fewer rows) deletes nothing.
-    this.trim = db.prepare(
-      `DELETE FROM logs WHERE project = ? AND function_path = ? AND id < (
-         SELECT id FROM logs WHERE project = ? AND function_path = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`,
-    );
-    this.deleteProjectStmt = db.prepare('DELETE FROM logs WHERE project = ?');
-    this.insertBatch = db.transaction((records: LogRecord[]) =>
-      records.map((r) => {
-        const { lastInsertRowid } = this.insert.run(r.project, r.functionPath, r.ts, r.text);
-        return { id: Number(lastInsertRowid), line: r.text };
-      }),
-    );
+    this.deleteBefore = db.prepare('DELETE FROM log_batches WHERE project = ? AND function_path = ? AND id < ?');
+    this.deleteProjectStmt = db.prepare('DELETE FROM log_batches WHERE project = ?');
+    this.store = db.transaction((groups: Map<string, LogRecord[]>) => {
+      const notifications: Array<() => void> = [];
+      for (const [k, records] of groups) {
+        const [project, functionPath] = splitKey(k);
+        for (let start = 0; start < records.length; start += BATCH_SPAN) {
+          const batch = records.slice(start, start + BATCH_SPAN);
+          const text = batch.map((r) => r.text.replaceAll(SEPARATOR, ' ')).join(SEPARATOR);
+          const { lastInsertRowid } = this.insert.run(project, functionPath, batch.length, text);
+          const listeners = this.listeners.get(k);
+          if (listeners) {
+            const rowId = Number(lastInsertRowid);
+            notifications.push(() => batch.forEach((r, i) => this.notify(listeners, { id: rowId * BATCH_SPAN + i, line: r.text })));
+          }
+        }
+      }
+      return notifications;
+    });
   }
 
   append(record: LogRecord): void {
@@ -104,29 +115,37 @@ export class SqliteLogStore {
     }
     this.scheduled = undefined;
     if (this.buffer.length === 0) return;
-    const records = this.buffer;
+    const groups = new Map<string, LogRecord[]>();
+    for (const record of this.buffer) {
+      const k = keyOf(record.project, record.functionPath);
+      const group = groups.get(k);
+      if (group) group.push(record);
+      else groups.set(k, [record]);
+    }
     this.buffer = [];
-    const entries = this.insertBatch(records);
-    const touched = new Set<string>();
-    records.forEach((r, i) => {
-      const k = keyOf(r.project, r.functionPath);
-      this.sinceTrim.set(k, (this.sinceTrim.get(k) ?? 0) + 1);
-      touched.add(k);
-      this.notify(k, entries[i]!);
-    });
-    for (const k of touched) {
-      if (this.sinceTrim.get(k)! < this.trimEvery) continue;
-      this.sinceTrim.set(k, 0);
-      const [project, functionPath] = splitKey(k);
-      this.trim.run(project, functionPath, project, functionPath, this.maxLines - 1);
+    // Listeners hear of entries after the transaction commits, never of ones rolled back.
+    for (const notify of this.store(groups)) notify();
+    for (const [k, records] of groups) {
+      const since = (this.sinceTrim.get(k) ?? 0) + records.length;
+      this.sinceTrim.set(k, since >= this.trimEvery ? 0 : since);
+      if (since >= this.trimEvery) this.trim(k);
     }
   }
 
   read(project: string, functionPath: string, options: { tail?: number; afterId?: number } = {}): LogEntry[] {
     this.flush();
     const tail = Math.min(options.tail ?? 1000, this.maxLines);
-    const rows = this.selectTail.all(project, functionPath, options.afterId ?? 0, tail);
-    return rows.reverse().map((row) => ({ id: row.id, line: row.text }));
+    const afterId = options.afterId ?? 0;
+    const newest: LogEntry[] = [];
+    for (const row of this.newestFirst.iterate(project, functionPath, Math.floor(afterId / BATCH_SPAN))) {
+      const texts = row.text.split(SEPARATOR);
+      for (let i = texts.length - 1; i >= 0 && newest.length < tail; i--) {
+        const id = row.id * BATCH_SPAN + i;
+        if (id > afterId) newest.push({ id, line: texts[i]! });
+      }
+      if (newest.length >= tail) break;
+    }
+    return newest.reverse();
   }
 
   subscribe(project: string, functionPath: string, listener: (entry: LogEntry) => void): () => void {
@@ -157,10 +176,24 @@ export class SqliteLogStore {
     this.listeners.clear();
   }
 
-  private notify(k: string, entry: LogEntry): void {
-    const set = this.listeners.get(k);
-    if (set === undefined) return;
-    for (const listener of [...set]) {
+  /** Deletes the rows entirely older than the newest `maxLines` entries of a function path. */
+  private trim(k: string): void {
+    const [project, functionPath] = splitKey(k);
+    let kept = 0;
+    let oldestKept: number | undefined;
+    // The iterator must be finished (break) before another statement runs on the connection.
+    for (const row of this.newestFirst.iterate(project, functionPath, 0)) {
+      kept += row.count;
+      if (kept >= this.maxLines) {
+        oldestKept = row.id;
+        break;
+      }
+    }
+    if (oldestKept !== undefined) this.deleteBefore.run(project, functionPath, oldestKept);
+  }
+
+  private notify(listeners: Set<(entry: LogEntry) => void>, entry: LogEntry): void {
+    for (const listener of [...listeners]) {
       try {
         listener(entry);
       } catch (error) {
