@@ -83,3 +83,16 @@ test('200 clients all receive one publish', async (t) => {
   assert.deepEqual(new Set(frames), new Set(['{"hello":"all"}']));
   await Promise.all(clients.map((client) => client.close()));
 });
+
+test('2,000 clients connecting at once are all accepted while connect writes to the KVS', async (t) => {
+  const server = await startTestServer(t);
+  await server.deploy('limits', fixture);
+  const clients = [];
+  for (let batch = 0; batch < 4; batch++) {
+    clients.push(...(await Promise.all(Array.from({ length: 500 }, () => Client.connect(`${server.ws}/limits/sockets/chat`)))));
+  }
+  assert.equal((await (await server.admin('/status')).json()).connections, 2000);
+  const ids = new Set(await Promise.all(clients.map((client) => client.id())));
+  assert.equal(ids.size, 2000, 'every connect handler ran and stored its connection');
+  await Promise.all(clients.map((client) => client.close()));
+});
