@@ -140,3 +140,18 @@ test('ES module and TypeScript handlers import the SDK and shared modules by nam
   assert.deepEqual(await (await fetch(`${api}/esm`)).json(), { greeting: 'hello esm', stored: 'yes' });
   assert.deepEqual(await (await fetch(`${api}/typed?n=21`)).json(), { greeting: 'hello ts', doubled: 42, stored: 'ts' });
 });
+
+test('a handler calling process.exit() loses only its invocation; the next request is served', async () => {
+  const res = await fetch(`${api}/exit`);
+  assert.equal(res.status, 500);
+  const { request_id } = await res.json();
+  await server.waitForLog('rest', 'apis/shop/exit/get', new RegExp(`ERROR ${request_id} the invocation was lost: the executor exited`));
+  assert.deepEqual(await (await fetch(`${api}/items/7`)).json(), { id: '7' });
+});
+
+test('throwing something that is not an Error is still a 500 with its text in the log', async () => {
+  const res = await fetch(`${api}/thrown`);
+  assert.equal(res.status, 500);
+  const { request_id } = await res.json();
+  await server.waitForLog('rest', 'apis/shop/thrown/get', new RegExp(`ERROR ${request_id} non-error thrown: a plain string`));
+});
