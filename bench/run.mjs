@@ -39,7 +39,7 @@ const PLAN = quick
     }
   : {
       rounds: 3,
-      roundTrip: { warmup: 5000, count: 3000 },
+      roundTrip: { warmup: 20000, count: 3000 },
       throughput: { connections: 50, window: 2, warmupMs: 1000, durationMs: 3000 },
       hold: { count: 5000, batch: 200 },
       http: { concurrency: 32, warmupMs: 1000, durationMs: 3000 },
