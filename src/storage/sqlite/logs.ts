@@ -53,6 +53,7 @@ export class SqliteLogStore {
   private readonly listeners = new Map<string, Set<(entry: LogEntry) => void>>();
   private readonly insert: BetterSqlite3.Statement<[string, string, number, string]>;
   private readonly newestFirst: BetterSqlite3.Statement<[string, string, number], Row>;
+  private readonly countsNewestFirst: BetterSqlite3.Statement<[string, string], { id: number; count: number }>;
   private readonly deleteBefore: BetterSqlite3.Statement<[string, string, number]>;
   private readonly deleteProjectStmt: BetterSqlite3.Statement<[string]>;
   private readonly store: (groups: Map<string, LogRecord[]>) => Array<() => void>;
@@ -70,6 +71,8 @@ export class SqliteLogStore {
     this.newestFirst = db.prepare(
       'SELECT id, count, text FROM log_batches WHERE project = ? AND function_path = ? AND id >= ? ORDER BY id DESC',
     );
+    // Trimming needs the counts only: reading the text of 10,000 entries each time cost more than storing them.
+    this.countsNewestFirst = db.prepare('SELECT id, count FROM log_batches WHERE project = ? AND function_path = ? ORDER BY id DESC');
     this.deleteBefore = db.prepare('DELETE FROM log_batches WHERE project = ? AND function_path = ? AND id < ?');
     this.deleteProjectStmt = db.prepare('DELETE FROM log_batches WHERE project = ?');
     this.store = db.transaction((groups: Map<string, LogRecord[]>) => {
@@ -182,7 +185,7 @@ export class SqliteLogStore {
     let kept = 0;
     let oldestKept: number | undefined;
     // The iterator must be finished (break) before another statement runs on the connection.
-    for (const row of this.newestFirst.iterate(project, functionPath, 0)) {
+    for (const row of this.countsNewestFirst.iterate(project, functionPath)) {
       kept += row.count;
       if (kept >= this.maxLines) {
         oldestKept = row.id;
