@@ -53,4 +53,3 @@ export function hostPort(host: string, port: number): string {
 
 export const tokenFile = (home: string) => join(home, 'admin.token');
 export const serverLogFile = (home: string) => join(home, 'server.log');
-export const serverInfoFile = (home: string) => join(home, 'server.json');
