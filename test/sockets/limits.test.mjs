@@ -96,3 +96,14 @@ test('2,000 clients connecting at once are all accepted while connect writes to 
   assert.equal(ids.size, 2000, 'every connect handler ran and stored its connection');
   await Promise.all(clients.map((client) => client.close()));
 });
+
+test('a connect handler over its timeout refuses the handshake with 504, and the socket keeps accepting', async (t) => {
+  const server = await startTestServer(t, { executor: { timeoutMs: 500 } });
+  await server.deploy('limits', fixture);
+  const refused = await Client.connect(`${server.ws}/limits/sockets/chat?token=hang`).catch((error) => error);
+  assert.equal(refused.status, 504);
+  const { request_id } = JSON.parse(refused.body);
+  await server.waitForLog('limits', 'sockets/chat/connect', new RegExp(`ERROR ${request_id} the handler did not finish within 500 ms`));
+  const client = await Client.connect(`${server.ws}/limits/sockets/chat`);
+  assert.equal(typeof (await client.id()), 'string');
+});
