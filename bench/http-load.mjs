@@ -4,7 +4,7 @@
  * complete inside the measuring window (after a warm-up) are counted; any non-200 fails.
  */
 import { Agent, request } from 'node:http';
-import { cpuMs } from './processes.mjs';
+import { measureWindow } from './processes.mjs';
 
 function get(agent, url) {
   return new Promise((resolve, reject) => {
@@ -37,15 +37,7 @@ export async function requestsPerSecond(url, { concurrency, warmupMs, durationMs
     const loops = Array.from({ length: concurrency }, loop);
     const stopped = Promise.all(loops);
     // A failing loop stops the run at once instead of after the windows.
-    const windows = (async () => {
-      await new Promise((resolve) => setTimeout(resolve, warmupMs));
-      measuring = true;
-      const cpuBefore = pid ? cpuMs(pid) : NaN;
-      const started = process.hrtime.bigint();
-      await new Promise((resolve) => setTimeout(resolve, durationMs));
-      measuring = false;
-      return { elapsedS: Number(process.hrtime.bigint() - started) / 1e9, cpuUs: pid ? ((cpuMs(pid) - cpuBefore) * 1000) / counted : NaN };
-    })();
+    const windows = measureWindow({ warmupMs, durationMs, pid, setMeasuring: (on) => (measuring = on), counted: () => counted });
     const { elapsedS, cpuUs } = await Promise.race([windows, stopped.then(() => ({ elapsedS: NaN, cpuUs: NaN }))]);
     running = false;
     await stopped;

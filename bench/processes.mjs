@@ -111,3 +111,17 @@ export function cpuMs(pid) {
   }
   return (ticks * 1000) / ticksPerSecond;
 }
+
+/**
+ * Waits out the warm-up, then measures for `durationMs`: `setMeasuring` brackets the window,
+ * `counted()` is read at its end. Returns the window's length and the server's CPU µs per event.
+ */
+export async function measureWindow({ warmupMs, durationMs, pid, setMeasuring, counted }) {
+  await new Promise((resolve) => setTimeout(resolve, warmupMs));
+  setMeasuring(true);
+  const cpuBefore = pid ? cpuMs(pid) : NaN;
+  const started = process.hrtime.bigint();
+  await new Promise((resolve) => setTimeout(resolve, durationMs));
+  setMeasuring(false);
+  return { elapsedS: Number(process.hrtime.bigint() - started) / 1e9, cpuUs: pid ? ((cpuMs(pid) - cpuBefore) * 1000) / counted() : NaN };
+}

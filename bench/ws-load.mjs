@@ -9,7 +9,7 @@
  *                and after, closes them all and awaits the closes.
  */
 import { WebSocket } from 'ws';
-import { cpuMs, rssKiB } from './processes.mjs';
+import { measureWindow, rssKiB } from './processes.mjs';
 
 const CLIENT_OPTIONS = { perMessageDeflate: false };
 
@@ -103,14 +103,7 @@ export async function throughput(url, frame, { connections, window, warmupMs, du
         ws.send(frame);
       }
     }
-    await new Promise((resolve) => setTimeout(resolve, warmupMs));
-    measuring = true;
-    const cpuBefore = pid ? cpuMs(pid) : NaN;
-    const started = process.hrtime.bigint();
-    await new Promise((resolve) => setTimeout(resolve, durationMs));
-    measuring = false;
-    const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;
-    const cpuUs = pid ? ((cpuMs(pid) - cpuBefore) * 1000) / counted : NaN;
+    const { elapsedS, cpuUs } = await measureWindow({ warmupMs, durationMs, pid, setMeasuring: (on) => (measuring = on), counted: () => counted });
     sending = false;
     if (inFlight > 0) await deadline(allReplied, 30_000, `drain replies from ${url}`);
     if (errors > 0) throw new Error(`${errors} error frames from ${url}`);
