@@ -75,7 +75,7 @@ export class SocketGateway {
       // The client left while `connect` ran: it was accepted, so its disconnect still runs.
       return this.track(this.runDisconnect(projectName, socketName, connectionId, undefined));
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, connectionId, projectName, socketName));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, connectionId, live, socketName));
   }
 
   /** Sends `messageJson` to each listed connection open on that socket of that project. */
@@ -120,7 +120,8 @@ export class SocketGateway {
     });
   }
 
-  private open(ws: WebSocket, id: string, project: string, socket: string): void {
+  private open(ws: WebSocket, id: string, acceptedBy: LiveProject, socket: string): void {
+    const project = acceptedBy.name;
     const connection: Connection = { id, project, socket, ws, queue: [], busy: false, closed: false, unanswered: 0 };
     this.connections.add(connection);
     ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(connection, { data, isBinary }));
@@ -132,6 +133,11 @@ export class SocketGateway {
       connection.closed = true;
       if (!connection.busy) this.finish(connection);
     });
+    // The socket (or project) was removed while `connect` ran: close as a removal would have.
+    if (!this.projects.get(project)?.sockets.has(socket)) {
+      connection.via = acceptedBy;
+      ws.close(1001, 'socket removed');
+    }
   }
 
   private receive(connection: Connection, frame: Frame): void {

@@ -131,3 +131,19 @@ test('server shutdown closes connections with 1001 and runs disconnect', async (
   t.after(() => rm(home, { recursive: true, force: true }));
   assert.match(await again.logs('life', 'sockets/chat/disconnect'), new RegExp(`Client disconnected: ${id}`));
 });
+
+test('a socket removed while its connect handler runs: the new connection is closed with 1001', async (t) => {
+  const server = await startTestServer(t);
+  const root = await copyOfFixture(t);
+  await server.deploy('life', root);
+  const kv = (key) => fetch(`${server.base}/life/apis/admin/kv?key=${key}`).then((res) => res.json());
+  const opening = Client.connect(`${server.ws}/life/sockets/chat?token=wait`);
+  // The connect handler says it has started, then waits for "go".
+  while ((await kv('wait:started')).value !== true);
+  await rm(join(root, 'less/sockets/chat'), { recursive: true });
+  await server.deploy('life', root);
+  await fetch(`${server.base}/life/apis/admin/kv?key=wait:go&set=true`);
+  const client = await opening;
+  assert.deepEqual(await client.closed, { code: 1001, reason: 'socket removed' });
+  assert.equal((await (await server.admin('/status')).json()).connections, 0);
+});

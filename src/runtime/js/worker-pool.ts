@@ -51,6 +51,7 @@ export class JsWorkerPool implements Executor {
   private readonly pings = new Map<number, () => void>();
   private nextId = 1;
   private retiring: (() => void) | undefined;
+  private retired = false;
   /** One timer for all deadlines, set for the oldest: a timer per invocation costs more than the invocation's bookkeeping. */
   private deadlineTimer: NodeJS.Timeout | undefined;
 
@@ -61,6 +62,8 @@ export class JsWorkerPool implements Executor {
   ) {}
 
   invoke(functionPath: string, requestId: string, invocation: Invocation): Promise<unknown> {
+    // A retired deployment starts no new instance (it would never be stopped).
+    if (this.retired) return Promise.reject(new InvocationFailure('lost', 'the deployment was replaced before this invocation could start'));
     const slot = this.pickSlot();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -88,6 +91,7 @@ export class JsWorkerPool implements Executor {
     return new Promise((resolve) => {
       this.retiring = () => {
         this.retiring = undefined;
+        this.retired = true;
         void Promise.all([...this.slots].map((slot) => this.exitGracefully(slot))).then(() => resolve());
       };
       if (this.pending.size === 0) this.retiring();
