@@ -50,6 +50,11 @@ export class Client {
     return this.next();
   }
 
+  /** Sends to a channel and returns the next frame, parsed. */
+  async askJson(channel, data) {
+    return JSON.parse(await this.ask(channel, data));
+  }
+
   /** Its connection id, asked through the fixtures' `whoami` channel. */
   async id() {
     this.send({ channel: 'whoami' });

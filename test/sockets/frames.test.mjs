@@ -37,7 +37,7 @@ test('every bad input gets its error frame and the connection keeps working', as
     assert.equal(typeof reply.message, 'string');
     assert.deepEqual(Object.keys(reply), ['error', 'message']);
   }
-  assert.deepEqual(await client.nextJson(client.send({ channel: 'echo', data: 'still here' })), { echo: 'still here' });
+  assert.deepEqual(await client.askJson('echo', 'still here'), { echo: 'still here' });
 });
 
 test('channel_not_found names the socket and its channels', async (t) => {
@@ -88,7 +88,7 @@ test('a throwing channel handler yields internal_error with a request id found i
   assert.match(line, /channel exploded/);
   const log = await server.logs('frames', 'sockets/chat/boom');
   assert.match(log, /at exports\.process .*boom\/index\.js:2/);
-  assert.deepEqual(await client.nextJson(client.send({ channel: 'echo', data: 1 })), { echo: 1 });
+  assert.deepEqual(await client.askJson('echo', 1), { echo: 1 });
 });
 
 test('publishing to a socket that does not exist throws an error naming it', async (t) => {

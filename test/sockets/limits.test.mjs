@@ -28,7 +28,7 @@ test('a client that stops answering pings is terminated after two missed pongs, 
   assert.equal((await frozen.closed).code, 1006, 'terminated without a close frame');
   await server.waitForLog('limits', 'sockets/chat/disconnect', new RegExp(`Client disconnected: ${id}`));
   // Several intervals have passed; the answering client is still connected.
-  assert.deepEqual(await alive.nextJson(alive.send({ channel: 'echo', data: 1 })), { echo: 1 });
+  assert.deepEqual(await alive.askJson('echo', 1), { echo: 1 });
 });
 
 test('a client whose unsent data exceeds the bound is closed with 1013', async (t) => {
@@ -45,7 +45,7 @@ test('a client whose unsent data exceeds the bound is closed with 1013', async (
   assert.equal(code, 1013);
   const received = slow.frames.length;
   assert.ok(received < 400, `the slow client got ${received} of 400 messages before being cut off`);
-  assert.deepEqual(await other.nextJson(other.send({ channel: 'echo', data: 'fine' })), { echo: 'fine' });
+  assert.deepEqual(await other.askJson('echo', 'fine'), { echo: 'fine' });
 });
 
 test('a handler stuck in while(true){} times out while another client keeps getting echoes', async (t) => {
@@ -69,7 +69,7 @@ test('a handler stuck in while(true){} times out while another client keeps gett
   assert.match(reply.message, /did not finish within 1500 ms/);
   await server.waitForLog('limits', 'sockets/chat/spin', new RegExp(`ERROR ${reply.request_id} the handler did not finish within 1500 ms`));
   // The stuck connection is served again by a fresh instance.
-  assert.deepEqual(await stuck.nextJson(stuck.send({ channel: 'echo', data: 'back' })), { echo: 'back' });
+  assert.deepEqual(await stuck.askJson('echo', 'back'), { echo: 'back' });
 });
 
 test('200 clients all receive one publish', async (t) => {

@@ -10,7 +10,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 import type { FromExecutor, HostCall, SerializedError, ToExecutor } from '../protocol.js';
-import type { LogChunk, LogLevel } from '../../storage/logs.js';
+import type { LogChunk, LogLevel, LogLine } from '../../storage/logs.js';
 import { caseInsensitiveHeaders, runApi } from './api-invocation.js';
 import type { HandlerModule } from './handler-module.js';
 import { toHandlerModule } from './handler-module.js';
@@ -73,9 +73,9 @@ function flushLogs(): void {
 }
 
 // ---- logs: every line is attributed to its invocation ------------------------
-/** The log of one invocation; lines travel to the log thread once per turn, END closes it. */
+/** The log of one invocation; lines travel to the log thread every LOG_FLUSH_MS, END closes it. */
 class InvocationLog {
-  lines: Array<{ ts: number; level: LogLevel; requestId: string; message: string }> = [];
+  lines: LogLine[] = [];
   dirty = false;
   final = false;
   constructor(

@@ -93,7 +93,7 @@ export class ThreadedLogStore implements LogStore {
   }
 
   private post(message: ToLogThread): void {
-    if (!this.closed || message.t === 'close') this.worker.postMessage(message);
+    if (!this.closed) this.worker.postMessage(message);
   }
 
   private request(make: (id: number) => ToLogThread): Promise<FromLogThread> {
