@@ -5,7 +5,7 @@
  * The request id is what a client sees in a 500 body or an error frame.
  */
 import { randomUUID } from 'node:crypto';
-import type { LogStore } from '../storage/logs.js';
+import { chunkOf, type LogStore } from '../storage/logs.js';
 import { InvocationFailure, type Executor } from './executor.js';
 import type { Invocation } from './protocol.js';
 
@@ -30,16 +30,12 @@ export class Invoker {
       const failure = error instanceof InvocationFailure ? error : new InvocationFailure('error', String(error));
       if (failure.kind !== 'error') {
         const now = Date.now();
-        this.logs.append({
-          project: this.project,
-          functionPath,
-          requestId,
-          final: true,
-          lines: [
+        this.logs.append(
+          chunkOf(this.project, functionPath, requestId, [
             { ts: now, level: 'error', requestId, message: failure.detail },
             { ts: now, level: 'end', requestId, message: `${now - started} ms` },
-          ],
-        });
+          ], true),
+        );
       }
       return { ok: false, requestId, failure };
     }

@@ -14,7 +14,7 @@ import type { ExecutorOptions, HostServices } from '../runtime/executor.js';
 import { JsWorkerPool } from '../runtime/js/worker-pool.js';
 import type { DeploymentRecord, DeploymentStore } from '../storage/deployments.js';
 import type { KeyValueStore } from '../storage/kv.js';
-import type { LogStore } from '../storage/logs.js';
+import { chunkOf, type LogStore } from '../storage/logs.js';
 import { answerHostCall } from './host-calls.js';
 import { LiveProject, type ProjectLookup } from './live-project.js';
 
@@ -117,7 +117,7 @@ export class ProjectManager implements ProjectLookup {
       call: (call) => answerHostCall(this.options.kv, project, call),
       publish: (socket, messageJson, ids) => this.sockets?.publish(project, socket, messageJson, ids),
       log: ({ level, message }) =>
-        logs.append({ project, functionPath: '-', requestId: '-', final: true, lines: [{ ts: Date.now(), level, requestId: '-', message }] }),
+        logs.append(chunkOf(project, '-', '-', [{ ts: Date.now(), level, requestId: '-', message }], true)),
       openLogChannel: () => logs.openChannel(),
     };
   }

@@ -15,6 +15,9 @@
  * frame) can be grepped. For `end` the message holds the duration text (`1.84 ms`); for
  * `start` it is usually empty. A multi-line message (a stack) keeps its newlines: one
  * entry may span several lines of text.
+ *
+ * Lines are stored as producers make them (encodeLine: the timestamp still in epoch ms)
+ * and formatted when read (formatEntry): writes happen per message, reads rarely.
  */
 
 import type { MessagePort } from 'node:worker_threads';
@@ -39,20 +42,21 @@ export interface LogRecord {
   ts: number;
   project: string;
   functionPath: string;
-  /** Lines formatted by formatLogLine, joined with '\n'. */
+  /** The entry's lines in stored form (see encodeLine), joined with LINE_SEPARATOR. */
   text: string;
 }
 
 /**
- * Lines of one invocation as they are produced, not yet formatted (formatting happens off
- * the hot path). Chunks of one request id are gathered until one is `final`; lines with
- * request id `-` (output outside any invocation) stand alone.
+ * Lines of one invocation as they are produced, in stored form. Chunks of one request id
+ * are gathered until one is `final`; lines with request id `-` (output outside any
+ * invocation) stand alone.
  */
 export interface LogChunk {
   project: string;
   functionPath: string;
   requestId: string;
-  lines: LogLine[];
+  /** Lines in stored form (encodeLine), joined with LINE_SEPARATOR. */
+  text: string;
   final: boolean;
 }
 
@@ -68,7 +72,7 @@ export interface LogStore {
   /** Cheap (hot path): queued, stored shortly after in a batch. */
   append(chunk: LogChunk): void;
   /**
-   * A port on which an executor thread posts `LogChunk[]` batches directly, so that its
+   * A port on which an executor thread posts `WireBatch<LogChunk>` batches (runtime/wire.ts) directly, so that its
    * logs never pass through the gateway thread. Transfer it to the executor.
    */
   openChannel(): MessagePort;
@@ -80,11 +84,44 @@ export interface LogStore {
   close(): Promise<void>;
 }
 
-export function formatLogLine(r: LogLine): string {
-  const head = `${new Date(r.ts).toISOString()} ${r.level.toUpperCase()} ${r.requestId}`;
-  return r.message === '' ? head : `${head} ${r.message}`;
+const LEVEL_WORDS: Record<LogLevel, string> = { start: 'START', end: 'END', info: 'INFO', warn: 'WARN', error: 'ERROR' };
+
+/** Separates the lines of one stored entry (a message's own newlines stay inside its line). */
+export const LINE_SEPARATOR = '\u001f';
+/** Separators cannot appear inside a stored line; a message's own become spaces. */
+const SEPARATORS = /[\u001e\u001f]/g;
+
+/**
+ * The stored form of a line: `formatLogLine` with the timestamp left as epoch milliseconds.
+ * Producers run on every invocation, so they only concatenate; the ISO timestamp is made
+ * when the line is read (reads are rare, writes are per message).
+ */
+export function encodeLine(ts: number, level: LogLevel, requestId: string, message: string): string {
+  const head = `${ts} ${LEVEL_WORDS[level]} ${requestId}`;
+  if (message === '') return head;
+  return `${head} ${message.includes('\u001e') || message.includes('\u001f') ? message.replace(SEPARATORS, ' ') : message}`;
 }
 
-export function toRecord(project: string, functionPath: string, lines: LogLine[]): LogRecord {
-  return { ts: lines[0]?.ts ?? Date.now(), project, functionPath, text: lines.map(formatLogLine).join('\n') };
+/** A chunk from whole lines (the producers that are not on the hot path). */
+export function chunkOf(project: string, functionPath: string, requestId: string, lines: LogLine[], final: boolean): LogChunk {
+  const text = lines.map((line) => encodeLine(line.ts, line.level, line.requestId, line.message)).join(LINE_SEPARATOR);
+  return { project, functionPath, requestId, text, final };
+}
+
+/** A stored entry as `less-cli log` shows it: one line of text per line, ISO timestamps. */
+export function formatEntry(stored: string): string {
+  return stored
+    .split(LINE_SEPARATOR)
+    .map((line) => {
+      const space = line.indexOf(' ');
+      const ts = Number(line.slice(0, space));
+      // Text not in stored form is shown as it is.
+      if (space <= 0 || !Number.isFinite(ts)) return line;
+      return new Date(ts).toISOString() + line.slice(space);
+    })
+    .join('\n');
+}
+
+export function formatLogLine(r: LogLine): string {
+  return formatEntry(encodeLine(r.ts, r.level, r.requestId, r.message));
 }

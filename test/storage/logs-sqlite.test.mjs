@@ -5,16 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as nextTick } from 'node:timers/promises';
 import { openDatabase } from '../../dist/storage/database.js';
-import { formatLogLine } from '../../dist/storage/logs.js';
+import { encodeLine, formatEntry, formatLogLine, LINE_SEPARATOR } from '../../dist/storage/logs.js';
 import { SqliteLogStore, MAX_MESSAGE_BYTES } from '../../dist/storage/sqlite/logs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'openless-logs-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const ts = Date.UTC(2026, 10, 27, 17, 40, 21, 123);
-// A stored entry holds formatted lines; these tests store one INFO line per entry unless told.
+// A stored entry holds lines in stored form; these tests store one INFO line per entry unless told.
 const rec = ({ level = 'info', message = 'hello', requestId = 'req-1', ...over } = {}) => ({
-  ts, project: 'p', functionPath: 'sockets/demo/connect', text: formatLogLine({ ts, level, requestId, message }), ...over,
+  ts, project: 'p', functionPath: 'sockets/demo/connect', text: encodeLine(ts, level, requestId, message), ...over,
 });
 
 function open(options) {
@@ -118,11 +118,36 @@ test('many entries flushed together share a row and keep their order and ids', (
   done();
 });
 
-test('an invocation with several lines is one entry, read back line for line', () => {
+test('an invocation with several lines is one entry, read back line for line with ISO timestamps', () => {
   const { logs, done } = open();
-  const text = ['START req-1', 'INFO req-1 a', 'END req-1 1.00 ms'].join('\n');
+  const text = [
+    encodeLine(ts, 'start', 'req-1', ''),
+    encodeLine(ts, 'error', 'req-1', 'Error: boom\n    at x (a.js:1:1)'),
+    encodeLine(ts + 2, 'end', 'req-1', '2.00 ms'),
+  ].join(LINE_SEPARATOR);
   logs.append({ ts, project: 'p', functionPath: 'f', text });
-  assert.deepEqual(logs.read('p', 'f').map((e) => e.line), [text]);
+  assert.deepEqual(
+    logs.read('p', 'f').map((e) => e.line),
+    [
+      [
+        '2026-11-27T17:40:21.123Z START req-1',
+        '2026-11-27T17:40:21.123Z ERROR req-1 Error: boom\n    at x (a.js:1:1)',
+        '2026-11-27T17:40:21.125Z END req-1 2.00 ms',
+      ].join('\n'),
+    ],
+  );
+  done();
+});
+
+test('separator characters in a message cannot split an entry or a line', () => {
+  const { logs, done } = open();
+  logs.append(rec({ message: 'a\u001eb\u001fc' }));
+  logs.append(rec({ message: 'next' }));
+  assert.deepEqual(
+    logs.read('p', 'sockets/demo/connect').map((e) => e.line),
+    ['2026-11-27T17:40:21.123Z INFO req-1 a b c', '2026-11-27T17:40:21.123Z INFO req-1 next'],
+  );
+  assert.equal(formatEntry(encodeLine(ts, 'warn', 'r', 'x')), '2026-11-27T17:40:21.123Z WARN r x');
   done();
 });
 

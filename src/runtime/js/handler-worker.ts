@@ -9,11 +9,12 @@ import { performance } from 'node:perf_hooks';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
-import type { FromExecutor, HostCall, SerializedError, ToExecutor } from '../protocol.js';
-import type { LogChunk, LogLevel, LogLine } from '../../storage/logs.js';
+import type { ApiResponse, FromExecutor, HostCall, SerializedError, ToExecutor } from '../protocol.js';
+import { encodeLine, LINE_SEPARATOR, type LogChunk, type LogLevel } from '../../storage/logs.js';
 import { caseInsensitiveHeaders, runApi } from './api-invocation.js';
 import type { HandlerModule } from './handler-module.js';
 import { toHandlerModule } from './handler-module.js';
+import { decodeBatch, encodeBatch, type WireBatch } from '../wire.js';
 
 export interface JsWorkerData {
   project: string;
@@ -21,7 +22,7 @@ export interface JsWorkerData {
   files: Record<string, string>;
   sockets: string[];
   env: Record<string, string>;
-  /** Where this instance posts its `LogChunk[]` batches (the log store's thread). */
+  /** Where this instance posts its log chunks, as `WireBatch<LogChunk>` (the log store's thread). */
   logPort: MessagePort;
 }
 
@@ -38,6 +39,8 @@ Object.assign(process.env, data.env);
 // than the message itself. A retiring instance flushes them before it exits.
 const LOG_FLUSH_MS = 25;
 let outbox: FromExecutor[] = [];
+/** An API result with a Buffer body is in the outbox: the batch cannot travel as JSON. */
+let outboxHoldsBytes = false;
 let flushScheduled = false;
 let logFlushTimer: NodeJS.Timeout | undefined;
 
@@ -53,7 +56,8 @@ function flush(): void {
   flushScheduled = false;
   const batch = outbox;
   outbox = [];
-  port.postMessage(batch);
+  port.postMessage(encodeBatch(batch, outboxHoldsBytes));
+  outboxHoldsBytes = false;
 }
 
 function scheduleLogFlush(): void {
@@ -64,8 +68,8 @@ function flushLogs(): void {
   logFlushTimer = undefined;
   const chunks: LogChunk[] = [];
   for (const log of dirtyLogs) {
-    chunks.push({ project: data.project, functionPath: log.functionPath, requestId: log.requestId, lines: log.lines, final: log.final });
-    log.lines = [];
+    chunks.push({ project: data.project, functionPath: log.functionPath, requestId: log.requestId, text: log.text, final: log.final });
+    log.text = '';
     log.dirty = false;
   }
   dirtyLogs.length = 0;
@@ -75,7 +79,8 @@ function flushLogs(): void {
 // ---- logs: every line is attributed to its invocation ------------------------
 /** The log of one invocation; lines travel to the log thread every LOG_FLUSH_MS, END closes it. */
 class InvocationLog {
-  lines: LogLine[] = [];
+  /** Lines in stored form since the last flush: a string per line would cost more to send. */
+  text = '';
   dirty = false;
   final = false;
   constructor(
@@ -84,7 +89,8 @@ class InvocationLog {
   ) {}
 
   write(level: LogLevel, message: string, final = false): void {
-    this.lines.push({ ts: Date.now(), level, requestId: this.requestId, message });
+    const line = encodeLine(Date.now(), level, this.requestId, message);
+    this.text = this.text === '' ? line : this.text + LINE_SEPARATOR + line;
     this.final = final;
     if (!this.dirty) {
       this.dirty = true;
@@ -215,6 +221,7 @@ async function invoke(message: Extract<ToExecutor, { t: 'invoke' }>): Promise<vo
           return toCloneable(await handler.process(invocation.payload));
       }
     });
+    if (invocation.kind === 'api' && (value as ApiResponse).body instanceof Uint8Array) outboxHoldsBytes = true;
     send({ t: 'result', id, ok: true, value });
   } catch (error) {
     const serialized = serializeError(error);
@@ -232,8 +239,8 @@ function toCloneable(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value)) as unknown;
 }
 
-port.on('message', (batch: ToExecutor[]) => {
-  for (const message of batch) {
+port.on('message', (wire: WireBatch<ToExecutor>) => {
+  for (const message of decodeBatch(wire)) {
     switch (message.t) {
       case 'invoke':
         void invoke(message);

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { FromExecutor, Invocation, ToExecutor } from '../protocol.js';
 import { InvocationFailure, type Executor, type ExecutorOptions, type HostServices } from '../executor.js';
 import type { JsWorkerData } from './handler-worker.js';
+import { decodeBatch, encodeBatch, type WireBatch } from '../wire.js';
 
 const workerFile = fileURLToPath(new URL('./handler-worker.js', import.meta.url));
 
@@ -41,7 +42,8 @@ class Slot {
     this.flushScheduled = false;
     const batch = this.outbox;
     this.outbox = [];
-    if (this.alive && batch.length > 0) this.worker.postMessage(batch);
+    // Invocations and replies are JSON data (frames, request strings, stored values).
+    if (this.alive && batch.length > 0) this.worker.postMessage(encodeBatch(batch, false));
   }
 }
 
@@ -122,8 +124,8 @@ export class JsWorkerPool implements Executor {
     const worker = new Worker(workerFile, { workerData: { ...this.workerData, logPort }, transferList: [logPort], stdout: true, stderr: true });
     const slot = new Slot(worker);
     this.slots.push(slot);
-    worker.on('message', (batch: FromExecutor[]) => {
-      for (const message of batch) this.receive(slot, message);
+    worker.on('message', (wire: WireBatch<FromExecutor>) => {
+      for (const message of decodeBatch(wire)) this.receive(slot, message);
     });
     // Bytes written straight to process.stdout/stderr bypass console; keep them in the log.
     worker.stdout.on('data', (chunk: Buffer) => this.host.log({ level: 'info', message: chunk.toString().trimEnd() }));

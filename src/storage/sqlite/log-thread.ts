@@ -1,13 +1,13 @@
 /**
- * Runs on a thread of its own: gathers the chunks of each invocation, formats them and
- * stores one entry per invocation in `logs.db`, so that neither SQLite nor timestamp
- * formatting costs the gateway thread time. Executors post their chunks here directly.
+ * Runs on a thread of its own: gathers the chunks of each invocation and stores one
+ * entry per invocation in `logs.db`, so that SQLite never costs the gateway thread time. Executors post their chunks here directly.
  * Messages from the gateway are handled in arrival order, so a `read` sees every earlier
  * `append` of the gateway; chunks of executors arrive within one event-loop turn of theirs.
  */
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { openDatabase } from '../database.js';
-import { toRecord, type LogChunk, type LogLine } from '../logs.js';
+import { LINE_SEPARATOR, type LogChunk } from '../logs.js';
+import { decodeBatch, type WireBatch } from '../../runtime/wire.js';
 import { SqliteLogStore } from './logs.js';
 import type { FromLogThread, ToLogThread } from './log-thread-protocol.js';
 
@@ -19,40 +19,47 @@ const db = openDatabase((workerData as { file: string }).file);
 const store = new SqliteLogStore(db, { flushDelayMs: 50 });
 const port = parentPort!;
 const watching = new Map<string, () => void>();
-const open = new Map<string, { project: string; functionPath: string; lines: LogLine[] }>();
+interface OpenInvocation {
+  ts: number;
+  project: string;
+  functionPath: string;
+  texts: string[];
+}
+const open = new Map<string, OpenInvocation>();
 const producers = new Set<MessagePort>();
 
 function reply(message: FromLogThread): void {
   port.postMessage(message);
 }
 
-function take(chunks: LogChunk[]): void {
-  for (const chunk of chunks) {
+function take(wire: WireBatch<LogChunk>): void {
+  const now = Date.now();
+  for (const chunk of decodeBatch(wire)) {
     if (chunk.requestId === '-') {
-      store.append(toRecord(chunk.project, chunk.functionPath, chunk.lines));
+      store.append({ ts: now, project: chunk.project, functionPath: chunk.functionPath, text: chunk.text });
       continue;
     }
     let entry = open.get(chunk.requestId);
     if (!entry) {
       if (chunk.final) {
-        store.append(toRecord(chunk.project, chunk.functionPath, chunk.lines));
+        store.append({ ts: now, project: chunk.project, functionPath: chunk.functionPath, text: chunk.text });
         continue;
       }
       if (open.size >= MAX_OPEN_INVOCATIONS) storeOldest();
-      open.set(chunk.requestId, (entry = { project: chunk.project, functionPath: chunk.functionPath, lines: [] }));
+      open.set(chunk.requestId, (entry = { ts: now, project: chunk.project, functionPath: chunk.functionPath, texts: [] }));
     }
-    for (const line of chunk.lines) entry.lines.push(line);
+    entry.texts.push(chunk.text);
     if (chunk.final) {
       open.delete(chunk.requestId);
-      store.append(toRecord(entry.project, entry.functionPath, entry.lines));
+      store.append({ ts: entry.ts, project: entry.project, functionPath: entry.functionPath, text: entry.texts.join(LINE_SEPARATOR) });
     }
   }
 }
 
 function storeOldest(): void {
-  const [requestId, entry] = open.entries().next().value as [string, { project: string; functionPath: string; lines: LogLine[] }];
+  const [requestId, entry] = open.entries().next().value as [string, OpenInvocation];
   open.delete(requestId);
-  store.append(toRecord(entry.project, entry.functionPath, entry.lines));
+  store.append({ ts: entry.ts, project: entry.project, functionPath: entry.functionPath, text: entry.texts.join(LINE_SEPARATOR) });
 }
 
 function producer(producerPort: MessagePort): void {
@@ -71,7 +78,7 @@ function producer(producerPort: MessagePort): void {
  */
 function drain(producerPort: MessagePort): void {
   let received: { message: unknown } | undefined;
-  while ((received = receiveMessageOnPort(producerPort))) take(received.message as LogChunk[]);
+  while ((received = receiveMessageOnPort(producerPort))) take(received.message as WireBatch<LogChunk>);
 }
 
 function drainAll(): void {

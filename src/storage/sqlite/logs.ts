@@ -14,13 +14,13 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from '../database.js';
-import type { LogEntry, LogRecord } from '../logs.js';
+import { formatEntry, type LogEntry, type LogRecord } from '../logs.js';
 
 export const MAX_MESSAGE_BYTES = 256 * 1024;
 const TRUNCATED = '… [truncated]';
 /** Entries per row at most; also the factor between row ids and entry ids. */
 export const BATCH_SPAN = 1024;
-/** Separates entries inside a row; an entry's own U+001E becomes a space. */
+/** Separates entries inside a row (encodeLine keeps it out of the lines). */
 const SEPARATOR = '\u001e';
 
 interface Row {
@@ -81,12 +81,12 @@ export class SqliteLogStore {
         const [project, functionPath] = splitKey(k);
         for (let start = 0; start < records.length; start += BATCH_SPAN) {
           const batch = records.slice(start, start + BATCH_SPAN);
-          const text = batch.map((r) => r.text.replaceAll(SEPARATOR, ' ')).join(SEPARATOR);
+          const text = batch.map((r) => r.text).join(SEPARATOR);
           const { lastInsertRowid } = this.insert.run(project, functionPath, batch.length, text);
           const listeners = this.listeners.get(k);
           if (listeners) {
             const rowId = Number(lastInsertRowid);
-            notifications.push(() => batch.forEach((r, i) => this.notify(listeners, { id: rowId * BATCH_SPAN + i, line: r.text })));
+            notifications.push(() => batch.forEach((r, i) => this.notify(listeners, { id: rowId * BATCH_SPAN + i, line: formatEntry(r.text) })));
           }
         }
       }
@@ -144,7 +144,7 @@ export class SqliteLogStore {
       const texts = row.text.split(SEPARATOR);
       for (let i = texts.length - 1; i >= 0 && newest.length < tail; i--) {
         const id = row.id * BATCH_SPAN + i;
-        if (id > afterId) newest.push({ id, line: texts[i]! });
+        if (id > afterId) newest.push({ id, line: formatEntry(texts[i]!) });
       }
       if (newest.length >= tail) break;
     }
