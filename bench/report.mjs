@@ -9,10 +9,11 @@ const number = (value, digits) =>
 /**
  * rows: { figure, unit, digits, subject, baseline, ratio?, target: { text, check(subject, baseline, ratio) → bool } | undefined }
  * `ratio` defaults to subject / baseline; run.mjs passes the median of the per-round ratios.
- * Returns `{ markdown, failed }`; `failed` lists the figures whose target is not met.
+ * `columns` names the two value columns. Returns `{ markdown, failed }`; `failed` lists the
+ * figures whose target is not met.
  */
-export function renderTable(rows) {
-  const lines = ['| figure | OpenLess | baseline | ratio | target | ok |', '|---|---:|---:|---:|---|---|'];
+export function renderTable(rows, columns = { subject: 'OpenLess', baseline: 'baseline' }) {
+  const lines = [`| figure | ${columns.subject} | ${columns.baseline} | ratio | target | ok |`, '|---|---:|---:|---:|---|---|'];
   const failed = [];
   for (const row of rows) {
     const ratio = row.ratio ?? row.subject / row.baseline;

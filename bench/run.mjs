@@ -49,6 +49,7 @@ const FRAME = JSON.stringify({ channel: 'my_channel', data: 'Hello from a socket
 const PROJECTS = [
   { name: 'my-less-project', cwd: here('../examples/web-sockets') },
   { name: 'api-bench', cwd: here('./fixtures/api-bench') },
+  { name: 'my-less-project-py', cwd: here('../examples/web-sockets-python') },
 ];
 
 /** What the cleanup paths need to know about the current OpenLess server. */
@@ -76,6 +77,7 @@ async function startServers(root, port) {
     subjectPid: subjectServer.pid,
     baselineWs: `ws://127.0.0.1:${wsEcho.port}/`,
     subjectWs: loopback(resources['my-less-project'].sockets.demo),
+    pythonWs: loopback(resources['my-less-project-py'].sockets.demo),
     baselineHttp: `http://127.0.0.1:${httpHello.port}/`,
     subjectHttp: `${loopback(resources['api-bench'].apis.bench)}/ping`,
   };
@@ -138,6 +140,7 @@ async function measureSpeed(t, round) {
     record('msgCpu', s.side, cpuUs);
     say(s.side, `messages/s at ${PLAN.throughput.connections} connections: ${fmt(rate, 0)} (server CPU ${fmt(cpuUs, 1)} µs/message)`);
   }
+  await measurePython(t, say);
   for (const s of sides) {
     const { rate, cpuUs } = await requestsPerSecond(s.http, { ...PLAN.http, pid: s.httpPid });
     record('rps', s.side, rate);
@@ -146,10 +149,53 @@ async function measureSpeed(t, round) {
   }
 }
 
+/**
+ * The same channel figures through the guide's Python handlers (examples/web-sockets-python),
+ * on the same server, right after the JavaScript ones: recorded as figures of their own whose
+ * "baseline" is the JavaScript handler of the same round.
+ */
+async function measurePython(t, say) {
+  const latencies = await roundTrips(t.pythonWs, FRAME, PLAN.roundTrip);
+  record('pyP50', 'subject', percentile(latencies, 50));
+  record('pyP99', 'subject', percentile(latencies, 99));
+  say('subject', `Python handler round trip p50 ${fmt(percentile(latencies, 50), 3)} ms, p99 ${fmt(percentile(latencies, 99), 3)} ms`);
+  const { rate, cpuUs } = await throughput(t.pythonWs, FRAME, { ...PLAN.throughput, pid: t.subjectPid });
+  record('pyMsgs', 'subject', rate);
+  record('pyMsgCpu', 'subject', cpuUs);
+  say('subject', `Python handler messages/s at ${PLAN.throughput.connections} connections: ${fmt(rate, 0)} (server CPU ${fmt(cpuUs, 1)} µs/message)`);
+  for (const [python, javascript] of [['pyP50', 'p50'], ['pyP99', 'p99'], ['pyMsgs', 'msgs'], ['pyMsgCpu', 'msgCpu']]) {
+    record(python, 'baseline', samples[javascript].subject.at(-1));
+  }
+}
+
 /** Medians of each side, and the median of the per-round ratios (rounds are paired). */
 function summary(figure) {
   const { baseline = [], subject = [] } = samples[figure] ?? {};
   return { subject: median(subject), baseline: median(baseline), ratio: median(subject.map((value, i) => value / baseline[i])) };
+}
+
+function pythonTable() {
+  const { throughput: tp, roundTrip } = PLAN;
+  return renderTable(
+    [
+      {
+        figure: `channel round trip p50, 1 connection (${roundTrip.count} round trips)`,
+        unit: 'ms',
+        digits: 3,
+        ...summary('pyP50'),
+        target: { text: 'ratio ≤ 3×', check: (_s, _b, ratio) => ratio <= 3 },
+      },
+      { figure: 'channel round trip p99, 1 connection', unit: 'ms', digits: 3, ...summary('pyP99') },
+      {
+        figure: `messages/s, ${tp.connections} connections × ${tp.window} in flight`,
+        digits: 0,
+        ...summary('pyMsgs'),
+        target: { text: 'ratio ≥ 0.3×', check: (_s, _b, ratio) => ratio >= 0.3 },
+      },
+      { figure: 'server CPU per message (same run)', unit: 'µs', digits: 1, ...summary('pyMsgCpu') },
+    ],
+    { subject: 'Python handler', baseline: 'JavaScript handler' },
+  );
 }
 
 function table() {
@@ -217,9 +263,12 @@ async function main() {
   if (failure) throw failure;
 
   const loadAfter = loadAverage();
-  const { markdown, failed } = table();
+  const core = table();
+  const python = pythonTable();
+  const markdown = `${core.markdown}\n\nThe guide's Python handlers (examples/web-sockets-python) on the same server, against the JavaScript handlers of the same round:\n\n${python.markdown}`;
+  const failed = [...core.failed, ...python.failed.map((figure) => `Python ${figure}`)];
   const notes = [
-    `OpenLess (\`less-cli deploy\` of examples/web-sockets and bench/fixtures/api-bench) vs bare baselines in their own processes: a \`ws\` echo server and a \`node:http\` server answering \`{"ok":true}\`.`,
+    `OpenLess (\`less-cli deploy\` of examples/web-sockets, examples/web-sockets-python and bench/fixtures/api-bench) vs bare baselines in their own processes: a \`ws\` echo server and a \`node:http\` server answering \`{"ok":true}\`.`,
     `Median of ${PLAN.rounds} round(s), baseline and OpenLess interleaved; ratio = median of the per-round ratios OpenLess/baseline; server CPU rows are informational (lower is better).`,
     `node ${process.version}, ${cpus().length} CPUs (load generator on the same machine), load average ${loadBefore} → ${loadAfter}${quick ? ', --quick (smoke run, not a measurement)' : ''}.`,
   ];

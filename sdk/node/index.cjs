@@ -62,4 +62,11 @@ exports.kvs = kvs;
 exports.sockets = sockets;
 exports.topics = notYet('topics');
 exports.functions = notYet('functions');
-exports.files = notYet('files');
+// Path and expiry rules are checked by the server (src/resources/files/), once for every SDK.
+const expiresIn = (options) => (options === undefined || options === null ? undefined : options.expires_in);
+const files = {
+  create_upload_url: (path, options) => host().call({ op: 'files.uploadUrl', path, expiresIn: expiresIn(options) }),
+  get_url: (path, options) => host().call({ op: 'files.getUrl', path, expiresIn: expiresIn(options) }),
+};
+
+exports.files = files;

@@ -19,7 +19,20 @@ export const kvs: KeyValueStore;
 export const sockets: Record<string, SocketClient>;
 export const topics: Record<string, { publish(message: unknown): Promise<void> }>;
 export const functions: Record<string, (payload?: unknown) => Promise<unknown>>;
-export const files: {
-  create_upload_url(path: string, options?: { expires_in?: number }): Promise<string>;
-  get_url(path: string, options?: { expires_in?: number }): Promise<string>;
-};
+export interface FileUrlOptions {
+  /** Whole seconds the URL stays valid, 1 to 604800 (7 days); default 3600. */
+  expires_in?: number;
+}
+
+export interface FileStorage {
+  /**
+   * A URL on this server that accepts one `PUT` of the file's bytes (stored at `path`,
+   * replacing any file there). `path` is relative, e.g. `avatars/42.png`: no leading `/`,
+   * no `.` or `..` segment, no backslash, at most 1024 bytes.
+   */
+  create_upload_url(path: string, options?: FileUrlOptions): Promise<string>;
+  /** A URL to `GET` the file. Files under `public/` are also readable without a signature. */
+  get_url(path: string, options?: FileUrlOptions): Promise<string>;
+}
+
+export const files: FileStorage;

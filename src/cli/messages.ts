@@ -72,6 +72,8 @@ export const messages = {
     line(`Other commands find this server only with LESS_PORT=${port} — export LESS_PORT=${port} in your shell`),
   alreadyRunning: (url: string, pid: number, home: string) =>
     line(`An OpenLess server is already running on ${url} (pid ${pid}, LESS_HOME=${home})`),
+  tlsHalf: (given: string) =>
+    line(`TLS needs both a certificate and a key, but only the ${given} was given — set LESS_TLS_CERT and LESS_TLS_KEY (or --tls-cert and --tls-key) together`),
   listening: (url: string, home: string) => line(`OpenLess server listening on ${url} (LESS_HOME=${home})`),
   stopping: line('Shutting down...'),
   portInUse: (address: string) =>
@@ -127,4 +129,6 @@ export const help = {
   serverStatus: 'show whether a server is running (exit code 0 either way; use --json in scripts)',
   port: 'port (default $LESS_PORT or 8000)',
   host: 'host to listen on (default 127.0.0.1)',
+  tlsCert: 'PEM certificate file: serve https/wss too (default $LESS_TLS_CERT)',
+  tlsKey: 'PEM private key file for --tls-cert (default $LESS_TLS_KEY)',
 };

@@ -17,6 +17,8 @@ export interface Settings {
   port: number;
   /** Host the server listens on (or is asked about). */
   host: string;
+  /** Certificate and key (absolute paths): the server serves https/wss too. */
+  tls?: { cert: string; key: string };
 }
 
 export function parsePort(value: string, source: string): number {
@@ -27,8 +29,8 @@ export function parsePort(value: string, source: string): number {
   return port;
 }
 
-/** Settings from the environment, with `--port` / `--host` flags taking precedence. */
-export function settings(flags: { port?: string; host?: string } = {}): Settings {
+/** Settings from the environment, with `--port` / `--host` / `--tls-*` flags taking precedence. */
+export function settings(flags: { port?: string; host?: string; tlsCert?: string; tlsKey?: string } = {}): Settings {
   const home = resolve(process.env.LESS_HOME || join(homedir(), '.less'));
   const port =
     flags.port !== undefined
@@ -36,7 +38,11 @@ export function settings(flags: { port?: string; host?: string } = {}): Settings
       : process.env.LESS_PORT
         ? parsePort(process.env.LESS_PORT, 'LESS_PORT')
         : DEFAULT_PORT;
-  return { home, port, host: flags.host ?? DEFAULT_HOST };
+  const cert = flags.tlsCert ?? (process.env.LESS_TLS_CERT || undefined);
+  const key = flags.tlsKey ?? (process.env.LESS_TLS_KEY || undefined);
+  if ((cert === undefined) !== (key === undefined)) throw new LessError('invalid_arguments', messages.tlsHalf(cert === undefined ? 'key' : 'certificate'));
+  const tls = cert !== undefined && key !== undefined ? { cert: resolve(cert), key: resolve(key) } : undefined;
+  return { home, port, host: flags.host ?? DEFAULT_HOST, ...(tls ? { tls } : {}) };
 }
 
 /** Host to connect to: a wildcard listen address is reached through loopback. */

@@ -12,6 +12,9 @@
  * Everything lives inside the version folder, so a failed build changes nothing that serves.
  * The project's packages are linked, not copied: moving or deleting the source folder's
  * node_modules breaks the deployment at its next cold start (documented in docs/architecture.md).
+ *
+ * Python handlers find the `less` SDK and `less/shared` through sys.path instead, set by
+ * their worker process (src/runtime/python/); every `.py` file is syntax-checked here first.
  */
 import { cp, mkdir, readdir, rm, stat, symlink, writeFile, access } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -20,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { build, type BuildFailure } from 'esbuild';
 import { LessError } from '../errors.js';
 import { allHandlers, type Project } from '../project/types.js';
+import { checkPython } from './python-check.js';
 
 export const sdkDir = fileURLToPath(new URL('../../sdk/node', import.meta.url));
 
@@ -60,6 +64,7 @@ export async function buildDeployment(options: {
       await linkModule(join(dir, 'less', 'node_modules', basename(module.path)), join(dir, module.path));
     }
     const project: Project = { ...source, root: dir };
+    await checkPython(project);
     const files = await buildHandlers(project);
     await buildSharedTypeScript(project);
     return { name, dir, project, files, env };

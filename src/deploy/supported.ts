@@ -4,7 +4,7 @@
  * served yet fails its deploy with the paths, instead of deploying and failing later.
  */
 import { LessError, type Problem } from '../errors.js';
-import { allHandlers, type Project } from '../project/types.js';
+import type { Project } from '../project/types.js';
 
 export function assertSupported(project: Project): void {
   const problems: Problem[] = [];
@@ -14,10 +14,6 @@ export function assertSupported(project: Project): void {
   if (project.externalTopics.length > 0) later('less/external_topics', 'external topics');
   if (project.crons.length > 0) later('less/crons', 'cron jobs');
   if (project.functions.length > 0) later('less/functions', 'cloud functions');
-  if (project.statics.length > 0) later('less/statics', 'static websites');
-  for (const handler of allHandlers(project)) {
-    if (handler.language === 'python') later(handler.file, 'Python handlers');
-  }
   if (problems.length > 0) {
     const first = problems[0]!;
     throw new LessError('unsupported_resource', `${first.path}: ${first.problem}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, { problems });

@@ -1,7 +1,8 @@
 /**
  * Routes everything arriving on the one port: `/_admin/…` to the admin API,
  * `/<project>/apis/<api>/…` to REST APIs, `ws://…/<project>/sockets/<socket>` upgrades
- * to the socket gateway (SPEC section 4).
+ * to the socket gateway, `/<project>/statics/<site>/…` to static sites and
+ * `/<project>/files/…` to file storage (SPEC section 4).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -9,11 +10,15 @@ import type { ProjectLookup } from '../server/live-project.js';
 import { serveApi, type ApiLimits } from './api-gateway.js';
 import { refuseUpgrade, sendJson } from './http-reply.js';
 import type { SocketGateway } from './socket-gateway.js';
+import type { FileService } from '../resources/files/file-service.js';
+import { serveStatic } from '../resources/statics/serve-static.js';
 
 export interface HttpGatewayOptions {
   projects: ProjectLookup;
   sockets: SocketGateway;
   apiLimits: ApiLimits;
+  /** `/<project>/files/…` (docs/files.md); without it those URLs are 404. */
+  files?: FileService;
   admin: (req: IncomingMessage, res: ServerResponse, path: string, search: string) => Promise<void>;
 }
 
@@ -23,7 +28,7 @@ function splitUrl(url: string): { path: string; search: string } {
 }
 
 export function createHttpGateway(options: HttpGatewayOptions) {
-  const { projects, sockets, apiLimits, admin } = options;
+  const { projects, sockets, apiLimits, admin, files } = options;
 
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { path, search } = splitUrl(req.url ?? '/');
@@ -35,6 +40,8 @@ export function createHttpGateway(options: HttpGatewayOptions) {
       if (!live.routes.has(name)) return sendJson(res, 404, { error: 'Not Found', message: `project "${projectName}" has no API "${name}"` });
       return serveApi(req, res, live, name, rest.length > 0 ? `/${rest.join('/')}` : '/', search, apiLimits);
     }
+    if (kind === 'statics' && name) return serveStatic(req, res, live, name, rest, path, search);
+    if (kind === 'files' && name !== undefined && files) return files.serve(req, res, projectName, [name, ...rest], search);
     if (kind === 'sockets' && name && live.sockets.has(name)) {
       return sendJson(res, 426, { error: 'Upgrade Required', message: `connect with a WebSocket client to ws://…${path}` }, { Upgrade: 'websocket' });
     }

@@ -1,6 +1,7 @@
 /**
  * An executor runs one deployment's handlers away from the gateway thread.
- * One implementation per language (js/worker-pool.ts; Python in a later issue).
+ * One implementation per language (js/worker-pool.ts, python/python-pool.ts), combined
+ * by language-router.ts.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { HostCall, Invocation, LogLevelFromHandler } from './protocol.js';

@@ -3,8 +3,8 @@
  *
  * Both sides batch: everything produced during one turn of the event loop travels
  * as one array in one postMessage, because the per-message cost of a thread hop
- * dominates a WebSocket echo. The Python runtime (later issue) speaks the same
- * messages over its own channel.
+ * dominates a WebSocket echo. The Python runtime speaks the same messages over its
+ * own framed channel (python/wire.ts adds what only a process needs).
  */
 
 export interface ApiRequest {
@@ -46,7 +46,10 @@ export interface SerializedError {
 export type HostCall =
   | { op: 'kvs.get'; key: unknown }
   | { op: 'kvs.set'; key: unknown; valueJson: string | undefined; ttl: unknown }
-  | { op: 'kvs.delete'; key: unknown };
+  | { op: 'kvs.delete'; key: unknown }
+  /** `files.create_upload_url` / `files.get_url`: answer a signed URL (docs/files.md). */
+  | { op: 'files.uploadUrl'; path: unknown; expiresIn: unknown }
+  | { op: 'files.getUrl'; path: unknown; expiresIn: unknown };
 
 export type ToExecutor =
   | { t: 'invoke'; id: number; requestId: string; functionPath: string; invocation: Invocation }

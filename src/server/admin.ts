@@ -14,6 +14,8 @@ export interface AdminContext {
   logs: LogStore;
   status: () => Record<string, unknown>;
   hostPort: () => string;
+  /** TLS is configured: resource URLs are https/wss. */
+  secure: boolean;
   shutdown: () => void;
 }
 
@@ -54,12 +56,12 @@ async function route(req: IncomingMessage, res: ServerResponse, path: string, qu
     const body = parseJson(await readText(req)) as { root?: unknown; env?: unknown };
     if (typeof body.root !== 'string') throw new LessError('bad_request', 'deploy needs {"root": "<absolute project folder>"}');
     const record = await context.projects.deploy(name, body.root, (body.env ?? {}) as Record<string, string>);
-    return sendJson(res, 200, resourcesOf(name, record.deployment.project, context.hostPort()));
+    return sendJson(res, 200, resourcesOf(name, record.deployment.project, context.hostPort(), context.secure));
   }
   if (method === 'GET' && sub === undefined) {
     const live = context.projects.get(name);
     if (!live) throw notFound(name);
-    return sendJson(res, 200, resourcesOf(name, live.deployment.project, context.hostPort()));
+    return sendJson(res, 200, resourcesOf(name, live.deployment.project, context.hostPort(), context.secure));
   }
   if (method === 'DELETE' && sub === undefined) {
     await context.projects.remove(name);

@@ -10,11 +10,15 @@ import { buildDeployment, projectHome, type Deployment } from '../deploy/build.j
 import { assertSupported } from '../deploy/supported.js';
 import type { SocketGateway } from '../gateway/socket-gateway.js';
 import { loadProject } from '../project/load.js';
-import type { ExecutorOptions, HostServices } from '../runtime/executor.js';
+import { allHandlers } from '../project/types.js';
+import type { Executor, ExecutorOptions, HostServices } from '../runtime/executor.js';
 import { JsWorkerPool } from '../runtime/js/worker-pool.js';
+import { executorFor } from '../runtime/language-router.js';
+import { PythonPool } from '../runtime/python/python-pool.js';
 import type { DeploymentRecord, DeploymentStore } from '../storage/deployments.js';
 import type { KeyValueStore } from '../storage/kv.js';
 import { chunkOf, type LogStore } from '../storage/logs.js';
+import type { FileService } from '../resources/files/file-service.js';
 import { answerHostCall } from './host-calls.js';
 import { LiveProject, type ProjectLookup } from './live-project.js';
 
@@ -24,6 +28,8 @@ export interface ProjectManagerOptions {
   logs: LogStore;
   deployments: DeploymentStore;
   executor: ExecutorOptions;
+  /** File storage (docs/files.md): signed URLs for the SDK; a deleted project's files go too. */
+  files?: FileService;
 }
 
 export class ProjectManager implements ProjectLookup {
@@ -82,6 +88,7 @@ export class ProjectManager implements ProjectLookup {
       await this.options.kv.deleteProject(name);
       await this.options.logs.deleteProject(name);
       await this.options.deployments.delete(name);
+      await this.options.files?.deleteProject(name);
       await rm(projectHome(this.options.home, name), { recursive: true, force: true });
     });
   }
@@ -93,13 +100,19 @@ export class ProjectManager implements ProjectLookup {
 
   private activate(deployment: Deployment): void {
     const previous = this.live.get(deployment.name);
-    const executor = new JsWorkerPool(
-      { project: deployment.name, files: deployment.files, sockets: deployment.project.sockets.map((s) => s.name), env: deployment.env },
-      this.hostServices(deployment.name),
-      this.options.executor,
-    );
+    const executor = this.executorFor(deployment);
     this.live.set(deployment.name, new LiveProject(deployment, executor, this.options.logs));
     if (previous) void this.retire(previous);
+  }
+
+  /** One executor per language the deployment's handlers use (src/runtime/language-router.ts). */
+  private executorFor(deployment: Deployment): Executor {
+    const host = this.hostServices(deployment.name);
+    const handlers = { project: deployment.name, files: deployment.files, sockets: deployment.project.sockets.map((s) => s.name), env: deployment.env };
+    return executorFor(allHandlers(deployment.project), {
+      javascript: () => new JsWorkerPool(handlers, host, this.options.executor),
+      python: () => new PythonPool({ ...handlers, dir: deployment.dir }, host, this.options.executor),
+    });
   }
 
   private async retire(previous: LiveProject): Promise<void> {
@@ -114,7 +127,7 @@ export class ProjectManager implements ProjectLookup {
   private hostServices(project: string): HostServices {
     const { logs } = this.options;
     return {
-      call: (call) => answerHostCall(this.options.kv, project, call),
+      call: (call) => answerHostCall(this.options.kv, project, call, this.options.files),
       publish: (socket, messageJson, ids) => this.sockets?.publish(project, socket, messageJson, ids),
       log: ({ level, message }) =>
         logs.append(chunkOf(project, '-', '-', [{ ts: Date.now(), level, requestId: '-', message }], true)),

@@ -16,12 +16,13 @@ export function publicHost(host: string, port: number): string {
   return `${name}:${port}`;
 }
 
-export function resourcesOf(name: string, project: Project, hostPort: string): Resources {
-  const base = `http://${hostPort}/${name}`;
+/** `secure`: the server has TLS, so its URLs are https/wss (SPEC 4). */
+export function resourcesOf(name: string, project: Project, hostPort: string, secure = false): Resources {
+  const base = `${secure ? 'https' : 'http'}://${hostPort}/${name}`;
   return {
     project: name,
     apis: Object.fromEntries(project.apis.map((api) => [api.name, `${base}/apis/${api.name}`])),
-    sockets: Object.fromEntries(project.sockets.map((socket) => [socket.name, `ws://${hostPort}/${name}/sockets/${socket.name}`])),
+    sockets: Object.fromEntries(project.sockets.map((socket) => [socket.name, `${secure ? 'wss' : 'ws'}://${hostPort}/${name}/sockets/${socket.name}`])),
     topics: project.topics.length > 0 ? base : null,
     functions: project.functions.length > 0 ? base : null,
     statics: Object.fromEntries(project.statics.map((site) => [site.name, `${base}/statics/${site.name}/`])),

@@ -3,11 +3,11 @@
  * Start order: storage → restore deployments → listen → token and server.json.
  * Stop order: stop listening → close sockets (disconnect handlers run) → executors → storage.
  */
-import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { createListener, readTlsFiles, type TlsFiles } from './listener.js';
 import { createHttpGateway } from '../gateway/http-gateway.js';
 import { SocketGateway } from '../gateway/socket-gateway.js';
 import { openDatabase } from '../storage/database.js';
@@ -18,6 +18,7 @@ import { serveAdmin } from './admin.js';
 import { tunablesFromEnv, type ServerTunables } from './config.js';
 import { ProjectManager } from './projects.js';
 import { publicHost } from './resources.js';
+import { FileService, maxUploadBytesFromEnv } from '../resources/files/file-service.js';
 
 export const VERSION = '0.1.0';
 
@@ -26,6 +27,8 @@ export interface ServerOptions {
   port: number;
   host: string;
   tunables?: ServerTunables;
+  /** Serve https/wss on the same port (plain http stays open to loopback for the CLI). */
+  tls?: TlsFiles;
 }
 
 export interface RunningServer {
@@ -39,12 +42,16 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { home, host } = options;
   const tunables = options.tunables ?? tunablesFromEnv();
+  // Before anything opens: a wrong certificate path is a clear error with nothing to undo.
+  const tls = options.tls ? await readTlsFiles(options.tls) : undefined;
   await mkdir(home, { recursive: true });
   const db = openDatabase(join(home, 'data.db'));
   const kv = new SqliteKeyValueStore(db);
   const stopSweeper = kv.startSweeper();
   const logs = new ThreadedLogStore(join(home, 'logs.db'));
-  const projects = new ProjectManager({ home, kv, logs, deployments: new SqliteDeploymentStore(db), executor: tunables.executor });
+  // Signed file URLs name the address clients reach; `port` is only read once listening.
+  const files = new FileService({ home, baseUrl: () => `${options.tls ? 'https' : 'http'}://${publicHost(host, port)}`, maxUploadBytes: maxUploadBytesFromEnv() });
+  const projects = new ProjectManager({ home, kv, logs, deployments: new SqliteDeploymentStore(db), executor: tunables.executor, files });
   const sockets = new SocketGateway(projects, tunables.sockets);
   projects.attach(sockets);
   await projects.restore();
@@ -59,6 +66,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     projects,
     sockets,
     apiLimits: tunables.apis,
+    files,
     admin: (req, res, path, search) =>
       serveAdmin(req, res, path, search, {
         token,
@@ -66,16 +74,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         logs,
         status: () => ({ pid: process.pid, port, host, home, version: VERSION, connections: sockets.connections.size }),
         hostPort: () => publicHost(host, port),
+        secure: options.tls !== undefined,
         shutdown: () => void close(),
       }),
   });
-  const http = createServer({ keepAliveTimeout: 5000 }, gateway.request);
-  http.on('upgrade', gateway.upgrade);
+  const listener = createListener(gateway, tls);
+  const { server } = listener;
 
   await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(options.port, host, () => {
-      http.off('error', reject);
+    server.once('error', reject);
+    server.listen(options.port, host, () => {
+      server.off('error', reject);
       resolve();
     });
   }).catch(async (error: unknown) => {
@@ -85,19 +94,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     db.close();
     throw error;
   });
-  port = (http.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
 
   const tokenFile = join(home, 'admin.token');
   await writeFile(tokenFile, token, { mode: 0o600 });
   await chmod(tokenFile, 0o600);
   const stateFile = join(home, 'server.json');
-  await writeFile(stateFile, JSON.stringify({ pid: process.pid, port, host }));
+  await writeFile(stateFile, JSON.stringify({ pid: process.pid, port, host, tls: tls !== undefined }));
 
   function close(): Promise<void> {
     stopping ??= (async () => {
-      http.close();
+      listener.close();
       await sockets.shutdown();
-      http.closeAllConnections();
+      listener.closeAllConnections();
       await projects.retireAll();
       stopSweeper();
       await logs.close();

@@ -31,7 +31,7 @@ export function tunables(overrides = {}) {
 
 export async function startTestServer(t, overrides = {}) {
   const home = overrides.home ?? (await mkdtemp(join(tmpdir(), 'openless-home-')));
-  const server = await startServer({ home, port: 0, host: '127.0.0.1', tunables: tunables(overrides) });
+  const server = await startServer({ home, port: 0, host: '127.0.0.1', tunables: tunables(overrides), ...(overrides.tls ? { tls: overrides.tls } : {}) });
   const token = (await readFile(join(home, 'admin.token'), 'utf8')).trim();
   const base = `http://127.0.0.1:${server.port}`;
   const admin = (path, init = {}) =>

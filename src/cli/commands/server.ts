@@ -17,6 +17,8 @@ import { DEFAULT_PORT, hostPort, serverLogFile, settings, type Settings } from '
 interface Flags {
   port?: string;
   host?: string;
+  tlsCert?: string;
+  tlsKey?: string;
   json?: boolean;
 }
 
@@ -32,8 +34,8 @@ export function serverCommand(): Command {
       .option('--port <port>', help.port)
       .option('--host <host>', help.host)
       .action(action);
-  sub('start', help.serverStart, start);
-  sub('run', help.serverRun, run);
+  sub('start', help.serverStart, start).option('--tls-cert <file>', help.tlsCert).option('--tls-key <file>', help.tlsKey);
+  sub('run', help.serverRun, run).option('--tls-cert <file>', help.tlsCert).option('--tls-key <file>', help.tlsKey);
   sub('stop', help.serverStop, stop);
   sub('status', help.serverStatus, status).option('--json', help.json);
   return server;
@@ -58,7 +60,7 @@ async function start(flags: Flags): Promise<void> {
     return;
   }
   await startInBackground(s);
-  const lines = [messages.serverStarted(`http://${client.address}`, s.home), messages.serverLogHint(serverLogFile(s.home))];
+  const lines = [messages.serverStarted(`${s.tls ? 'https' : 'http'}://${client.address}`, s.home), messages.serverLogHint(serverLogFile(s.home))];
   if (String(s.port) !== (process.env.LESS_PORT || String(DEFAULT_PORT))) lines.push(messages.portHint(s.port));
   printLines(lines);
 }
@@ -69,14 +71,14 @@ async function run(flags: Flags): Promise<void> {
   try {
     // Loaded on demand: the server pulls in SQLite, esbuild and ws, which no other command needs.
     const { startServer } = await import('../../server/server.js');
-    server = await startServer({ home: s.home, port: s.port, host: s.host });
+    server = await startServer({ home: s.home, port: s.port, host: s.host, ...(s.tls ? { tls: s.tls } : {}) });
   } catch (error) {
     const failure = startError(error, s);
     // A parent waiting in startInBackground learns the reason; main prints it to server.log.
     await report({ type: 'error', code: failure.code, message: failure.message });
     throw failure.user ? failure : error;
   }
-  printLines([messages.listening(`http://${hostPort(server.host, server.port)}`, s.home)]);
+  printLines([messages.listening(`${s.tls ? 'https' : 'http'}://${hostPort(server.host, server.port)}`, s.home)]);
   await report({ type: 'ready', port: server.port });
 
   // Stopping has two triggers, a signal here or POST /_admin/shutdown inside the server;
