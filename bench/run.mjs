@@ -33,6 +33,7 @@ const PLAN = quick
   ? {
       rounds: 1,
       roundTrip: { warmup: 100, count: 300 },
+      topicRoundTrip: { warmup: 100, count: 300 },
       throughput: { connections: 50, window: 2, warmupMs: 300, durationMs: 700 },
       hold: { count: 500, batch: 100 },
       http: { concurrency: 32, warmupMs: 300, durationMs: 700 },
@@ -40,16 +41,19 @@ const PLAN = quick
   : {
       rounds: 3,
       roundTrip: { warmup: 20000, count: 3000 },
+      topicRoundTrip: { warmup: 3000, count: 2000 },
       throughput: { connections: 50, window: 2, warmupMs: 1000, durationMs: 3000 },
       hold: { count: 5000, batch: 200 },
       http: { concurrency: 32, warmupMs: 1000, durationMs: 3000 },
     };
 
 const FRAME = JSON.stringify({ channel: 'my_channel', data: 'Hello from a socket client.' });
+const TOPIC_FRAME = JSON.stringify({ channel: 'publish', data: 'Hello through a topic.' });
 const PROJECTS = [
   { name: 'my-less-project', cwd: here('../examples/web-sockets') },
   { name: 'api-bench', cwd: here('./fixtures/api-bench') },
   { name: 'my-less-project-py', cwd: here('../examples/web-sockets-python') },
+  { name: 'topics-bench', cwd: here('./fixtures/topics-bench') },
 ];
 
 /** What the cleanup paths need to know about the current OpenLess server. */
@@ -78,6 +82,7 @@ async function startServers(root, port) {
     baselineWs: `ws://127.0.0.1:${wsEcho.port}/`,
     subjectWs: loopback(resources['my-less-project'].sockets.demo),
     pythonWs: loopback(resources['my-less-project-py'].sockets.demo),
+    topicsWs: loopback(resources['topics-bench'].sockets.bench),
     baselineHttp: `http://127.0.0.1:${httpHello.port}/`,
     subjectHttp: `${loopback(resources['api-bench'].apis.bench)}/ping`,
   };
@@ -141,6 +146,7 @@ async function measureSpeed(t, round) {
     say(s.side, `messages/s at ${PLAN.throughput.connections} connections: ${fmt(rate, 0)} (server CPU ${fmt(cpuUs, 1)} µs/message)`);
   }
   await measurePython(t, say);
+  await measureTopics(t, say);
   for (const s of sides) {
     const { rate, cpuUs } = await requestsPerSecond(s.http, { ...PLAN.http, pid: s.httpPid });
     record('rps', s.side, rate);
@@ -165,6 +171,25 @@ async function measurePython(t, say) {
   say('subject', `Python handler messages/s at ${PLAN.throughput.connections} connections: ${fmt(rate, 0)} (server CPU ${fmt(cpuUs, 1)} µs/message)`);
   for (const [python, javascript] of [['pyP50', 'p50'], ['pyP99', 'p99'], ['pyMsgs', 'msgs'], ['pyMsgCpu', 'msgCpu']]) {
     record(python, 'baseline', samples[javascript].subject.at(-1));
+  }
+}
+
+/**
+ * Topics: a frame's channel handler publishes it to a topic, whose JavaScript subscriber
+ * sends it back to the client — a durable publish (one SQLite commit) and a delivery per
+ * message. Compared with the plain channel round trip of the same round ("baseline").
+ */
+async function measureTopics(t, say) {
+  const latencies = await roundTrips(t.topicsWs, TOPIC_FRAME, PLAN.topicRoundTrip);
+  record('topicP50', 'subject', percentile(latencies, 50));
+  record('topicP99', 'subject', percentile(latencies, 99));
+  say('subject', `topic round trip p50 ${fmt(percentile(latencies, 50), 3)} ms, p99 ${fmt(percentile(latencies, 99), 3)} ms`);
+  const { rate, cpuUs } = await throughput(t.topicsWs, TOPIC_FRAME, { ...PLAN.throughput, pid: t.subjectPid });
+  record('topicMsgs', 'subject', rate);
+  record('topicCpu', 'subject', cpuUs);
+  say('subject', `topic messages/s at ${PLAN.throughput.connections} connections: ${fmt(rate, 0)} (server CPU ${fmt(cpuUs, 1)} µs/message)`);
+  for (const [topic, channel] of [['topicP50', 'p50'], ['topicP99', 'p99'], ['topicMsgs', 'msgs'], ['topicCpu', 'msgCpu']]) {
+    record(topic, 'baseline', samples[channel].subject.at(-1));
   }
 }
 
@@ -195,6 +220,30 @@ function pythonTable() {
       { figure: 'server CPU per message (same run)', unit: 'µs', digits: 1, ...summary('pyMsgCpu') },
     ],
     { subject: 'Python handler', baseline: 'JavaScript handler' },
+  );
+}
+
+function topicsTable() {
+  const { throughput: tp, topicRoundTrip } = PLAN;
+  return renderTable(
+    [
+      {
+        figure: `publish → delivered → frame back, p50, 1 connection (${topicRoundTrip.count} round trips)`,
+        unit: 'ms',
+        digits: 3,
+        ...summary('topicP50'),
+        target: { text: '≤ 5 ms', check: (s) => s <= 5 },
+      },
+      { figure: 'publish → delivered → frame back, p99', unit: 'ms', digits: 3, ...summary('topicP99') },
+      {
+        figure: `durable messages/s, ${tp.connections} connections × ${tp.window} in flight`,
+        digits: 0,
+        ...summary('topicMsgs'),
+        target: { text: '≥ 2,000/s', check: (s) => s >= 2000 },
+      },
+      { figure: 'server CPU per message (same run)', unit: 'µs', digits: 1, ...summary('topicCpu') },
+    ],
+    { subject: 'through a topic', baseline: 'plain channel' },
   );
 }
 
@@ -265,8 +314,15 @@ async function main() {
   const loadAfter = loadAverage();
   const core = table();
   const python = pythonTable();
-  const markdown = `${core.markdown}\n\nThe guide's Python handlers (examples/web-sockets-python) on the same server, against the JavaScript handlers of the same round:\n\n${python.markdown}`;
-  const failed = [...core.failed, ...python.failed.map((figure) => `Python ${figure}`)];
+  const topics = topicsTable();
+  const markdown = [
+    core.markdown,
+    `The guide's Python handlers (examples/web-sockets-python) on the same server, against the JavaScript handlers of the same round:`,
+    python.markdown,
+    `Topics (bench/fixtures/topics-bench): each frame is published to a topic by its channel handler and sent back by the topic's JavaScript subscriber; against the plain channel round trip of the same round:`,
+    topics.markdown,
+  ].join('\n\n');
+  const failed = [...core.failed, ...python.failed.map((figure) => `Python ${figure}`), ...topics.failed.map((figure) => `topics ${figure}`)];
   const notes = [
     `OpenLess (\`less-cli deploy\` of examples/web-sockets, examples/web-sockets-python and bench/fixtures/api-bench) vs bare baselines in their own processes: a \`ws\` echo server and a \`node:http\` server answering \`{"ok":true}\`.`,
     `Median of ${PLAN.rounds} round(s), baseline and OpenLess interleaved; ratio = median of the per-round ratios OpenLess/baseline; server CPU rows are informational (lower is better).`,

@@ -44,24 +44,59 @@ const sockets = new Proxy(
   },
 );
 
-function notYet(kind) {
-  return new Proxy(
-    {},
-    {
-      get(_target, name) {
-        if (typeof name !== 'string' || name === 'then') return undefined;
-        return () => {
-          throw new Error(`${kind}.${name}: ${kind} are not supported by this OpenLess version yet`);
-        };
-      },
+// `topics.<topic>.publish(message)` resolves once the message is durably stored
+// (docs/topics.md). The server checks the topic, the message and its size.
+const topicClients = new Map();
+const topics = new Proxy(
+  {},
+  {
+    get(_target, name) {
+      if (typeof name !== 'string' || name === 'then') return undefined;
+      let client = topicClients.get(name);
+      if (!client) {
+        client = { publish: (message) => host().call({ op: 'topics.publish', topic: name, messageJson: serialize(message) }).then(() => undefined) };
+        topicClients.set(name, client);
+      }
+      return client;
     },
-  );
-}
+  },
+);
 
 exports.kvs = kvs;
 exports.sockets = sockets;
-exports.topics = notYet('topics');
-exports.functions = notYet('functions');
+exports.topics = topics;
+// `functions.<name>(payload)` resolves with the function's result (docs/functions.md). The
+// payload travels as JSON; the server checks the name and runs the function.
+const functionClients = new Map();
+function callFunction(name, payload) {
+  let payloadJson;
+  if (payload !== undefined) {
+    try {
+      payloadJson = JSON.stringify(payload);
+    } catch (error) {
+      return Promise.reject(new TypeError(`functions.${name}: the payload must be JSON-serialisable (${error.message})`));
+    }
+    if (payloadJson === undefined) {
+      return Promise.reject(new TypeError(`functions.${name}: the payload must be JSON-serialisable (got ${typeof payload})`));
+    }
+  }
+  return host().call({ op: 'functions.call', name, payloadJson });
+}
+const functions = new Proxy(
+  {},
+  {
+    get(_target, name) {
+      if (typeof name !== 'string' || name === 'then') return undefined;
+      let client = functionClients.get(name);
+      if (!client) {
+        client = (payload) => callFunction(name, payload);
+        functionClients.set(name, client);
+      }
+      return client;
+    },
+  },
+);
+exports.functions = functions;
 // Path and expiry rules are checked by the server (src/resources/files/), once for every SDK.
 const expiresIn = (options) => (options === undefined || options === null ? undefined : options.expires_in);
 const files = {

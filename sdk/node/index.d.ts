@@ -18,7 +18,12 @@ export interface SocketClient {
 export const kvs: KeyValueStore;
 export const sockets: Record<string, SocketClient>;
 export const topics: Record<string, { publish(message: unknown): Promise<void> }>;
-export const functions: Record<string, (payload?: unknown) => Promise<unknown>>;
+/**
+ * `functions.<name>(payload)` runs the project's function `less/functions/<name>` (in any
+ * language) with the payload as JSON and resolves with its JSON result; it rejects with the
+ * function's error message when the function throws (`error.code` is `function_error`).
+ */
+export const functions: Record<string, <T = JsonValue>(payload?: unknown) => Promise<T>>;
 export interface FileUrlOptions {
   /** Whole seconds the URL stays valid, 1 to 604800 (7 days); default 3600. */
   expires_in?: number;

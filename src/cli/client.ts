@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { LessError, type ErrorCode, type Problem } from '../errors.js';
 import { messages } from './messages.js';
 import { connectHost, hostPort, tokenFile, type Settings } from './settings.js';
+import type { FailedDelivery } from '../server/admin-topics.js';
 
 /** What `deploy --json` prints and `GET /_admin/projects/<name>` answers. */
 export interface Resources {
@@ -15,6 +16,8 @@ export interface Resources {
   topics: string | null;
   functions: string | null;
   statics: Record<string, string>;
+  /** Only from `list resources`: each cron's schedule and next run (ISO, UTC; null: never again). */
+  crons?: Record<string, { schedule: string; next_run: string | null }>;
 }
 
 export interface ServerStatus {
@@ -72,6 +75,15 @@ export class AdminClient {
 
   shutdown(): Promise<{ stopping: boolean }> {
     return this.json('POST', '/_admin/shutdown');
+  }
+
+  async topicsFailed(name: string, filter: { topic?: string; subscriber?: string }): Promise<FailedDelivery[]> {
+    const answer = await this.json<{ failed: FailedDelivery[] }>('GET', `/_admin/projects/${encodeURIComponent(name)}/topics/failed?${new URLSearchParams(filter)}`);
+    return answer.failed;
+  }
+
+  topicsAction(name: string, action: 'retry' | 'purge', filter: { topic?: string; subscriber?: string }): Promise<{ retried?: number; purged?: number }> {
+    return this.json('POST', `/_admin/projects/${encodeURIComponent(name)}/topics/${action}?${new URLSearchParams(filter)}`);
   }
 
   /** The raw log response; its body streams while `follow` keeps it open. */

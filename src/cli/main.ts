@@ -10,6 +10,7 @@ import { deployCommand } from './commands/deploy.js';
 import { listCommand } from './commands/list.js';
 import { logCommand } from './commands/log.js';
 import { serverCommand } from './commands/server.js';
+import { topicsCommand } from './commands/topics.js';
 import { help } from './messages.js';
 import { errorLines, printLines } from './output.js';
 
@@ -30,7 +31,8 @@ export function program(): Command {
     .addCommand(listCommand())
     .addCommand(logCommand())
     .addCommand(deleteCommand())
-    .addCommand(serverCommand());
+    .addCommand(serverCommand())
+    .addCommand(topicsCommand());
 }
 
 export async function main(argv: string[] = process.argv): Promise<void> {

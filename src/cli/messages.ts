@@ -25,6 +25,8 @@ export const resourceHeadings = {
   statics: 'Static Website URLs',
   topics: 'Topics URL',
   functions: 'Functions URL',
+  crons: 'Cron jobs',
+  nextRun: (schedule: string, next: string | null) => `${schedule}, next run ${next ?? 'never (its years are past)'}`,
   none: 'none yet — add folders under less/ (apis, sockets, topics, functions, statics) and deploy again',
 };
 
@@ -97,6 +99,12 @@ export const messages = {
   projectNotFound: (name: string) =>
     `project "${name}" is not deployed on this server — run \`less-cli list\` to see the deployed projects`,
   deleted: (name: string) => line(`Deleted ${name}`),
+  noFailedMessages: (project: string) => line(`No failed messages in the queues of ${project}`),
+  failedMessage: (topic: string, subscriber: string, id: number, attempts: number, publishedAt: string, nextAt: string) =>
+    line(`${topic} → ${subscriber}: message ${id}, ${attempts} failed attempt(s), published ${publishedAt}, next attempt ${nextAt}`),
+  failedError: (error: string) => line(`    last error: ${error.split('\n')[0]}`),
+  retried: (count: number) => line(`Retrying ${count} failed message(s) now — follow them with less-cli log --follow`),
+  purged: (count: number) => line(`Dropped ${count} failed message(s)`),
   logPathMissing: 'no function path given — pass --path <function path>, e.g. --path apis/demo/hello/post (or --function)',
   badTail: (value: string) => `--tail ${value} is not a line count — pass a whole number, e.g. --tail 100`,
   logStreamBroken: (address: string, reason: string) =>
@@ -130,5 +138,12 @@ export const help = {
   port: 'port (default $LESS_PORT or 8000)',
   host: 'host to listen on (default 127.0.0.1)',
   tlsCert: 'PEM certificate file: serve https/wss too (default $LESS_TLS_CERT)',
+  topics: "inspect a project's topic queues: messages its subscribers failed to process",
+  topicsFailed: 'list retained failed messages with their error and attempt count',
+  topicsRetry: 'retry the failed messages now',
+  topicsPurge: 'drop the failed messages',
+  topicsProject: 'the subscribing project',
+  topicsTopic: 'only this topic',
+  topicsSubscriber: 'only this subscriber (its folder name)',
   tlsKey: 'PEM private key file for --tls-cert (default $LESS_TLS_KEY)',
 };

@@ -31,6 +31,12 @@ export function resourceLines(resources: Resources): string[] {
   named(resourceHeadings.statics, resources.statics);
   single(resourceHeadings.topics, resources.topics);
   single(resourceHeadings.functions, resources.functions);
+  // Times as `list` shows them: the same text on every machine (schedules are UTC, docs/crons.md).
+  const crons = Object.entries(resources.crons ?? {}).map(([name, cron]): [string, string] => [
+    name,
+    resourceHeadings.nextRun(cron.schedule, cron.next_run && `${cron.next_run.slice(0, 16).replace('T', ' ')} UTC`),
+  ]);
+  named(resourceHeadings.crons, Object.fromEntries(crons));
   if (lines.length === 1) lines.push(line(`  - ${resourceHeadings.none}`));
   return lines;
 }

@@ -36,6 +36,11 @@ export interface Deployment {
   files: Record<string, string>;
   /** Values of the `less.config` env vars, read from the deploying shell. */
   env: Record<string, string>;
+  /**
+   * cron name → schedule, read from `CRON_<NAME>` of the deploying shell (docs/crons.md).
+   * Absent in records saved before crons were served.
+   */
+  schedules?: Record<string, string>;
 }
 
 export function projectHome(home: string, name: string): string {
@@ -47,8 +52,9 @@ export async function buildDeployment(options: {
   name: string;
   source: Project;
   env: Record<string, string>;
+  schedules?: Record<string, string>;
 }): Promise<Deployment> {
-  const { home, name, source, env } = options;
+  const { home, name, source, env, schedules = {} } = options;
   const version = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
   const dir = join(projectHome(home, name), version);
   try {
@@ -67,7 +73,7 @@ export async function buildDeployment(options: {
     await checkPython(project);
     const files = await buildHandlers(project);
     await buildSharedTypeScript(project);
-    return { name, dir, project, files, env };
+    return { name, dir, project, files, env, schedules };
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;

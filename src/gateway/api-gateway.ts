@@ -15,7 +15,8 @@ export interface ApiLimits {
 
 export const defaultApiLimits: ApiLimits = { maxBodyBytes: 6 * 1024 * 1024 };
 
-const CORS = { 'Access-Control-Allow-Origin': '*' };
+/** Sent by every API answer, as Less does; the functions API sends it too. */
+export const CORS = { 'Access-Control-Allow-Origin': '*' };
 
 export async function serveApi(
   req: IncomingMessage,
@@ -62,7 +63,7 @@ function withTextType(headers: Record<string, string>, body: string | Uint8Array
   return { ...headers, 'Content-Type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/octet-stream' };
 }
 
-function preflight(req: IncomingMessage, res: ServerResponse, allowed: string[]): void {
+export function preflight(req: IncomingMessage, res: ServerResponse, allowed: string[]): void {
   res.writeHead(204, {
     ...CORS,
     'Access-Control-Allow-Methods': [...allowed, 'OPTIONS'].join(', '),
@@ -83,7 +84,7 @@ function decodeSegments(routePath: string): string[] | undefined {
 }
 
 /** The body as text, or `undefined` when it exceeds the limit (the rest is discarded). */
-function readBody(req: IncomingMessage, maxBytes: number): Promise<string | undefined> {
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<string | undefined> {
   const declared = Number(req.headers['content-length']);
   if (declared > maxBytes) {
     req.resume();

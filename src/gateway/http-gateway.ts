@@ -2,7 +2,8 @@
  * Routes everything arriving on the one port: `/_admin/…` to the admin API,
  * `/<project>/apis/<api>/…` to REST APIs, `ws://…/<project>/sockets/<socket>` upgrades
  * to the socket gateway, `/<project>/statics/<site>/…` to static sites and
- * `/<project>/files/…` to file storage (SPEC section 4).
+ * `/<project>/files/…` to file storage, `/<project>/functions/<name>` to cloud functions and
+ * `/<project>/topics/<topic>` to topic publishing (SPEC section 4).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -12,6 +13,9 @@ import { refuseUpgrade, sendJson } from './http-reply.js';
 import type { SocketGateway } from './socket-gateway.js';
 import type { FileService } from '../resources/files/file-service.js';
 import { serveStatic } from '../resources/statics/serve-static.js';
+import { servePublish } from '../resources/topics/serve-publish.js';
+import type { TopicService } from '../resources/topics/topic-service.js';
+import { serveFunction } from '../resources/functions/serve-function.js';
 
 export interface HttpGatewayOptions {
   projects: ProjectLookup;
@@ -19,6 +23,8 @@ export interface HttpGatewayOptions {
   apiLimits: ApiLimits;
   /** `/<project>/files/…` (docs/files.md); without it those URLs are 404. */
   files?: FileService;
+  /** `POST /<project>/topics/<topic>` (docs/topics.md); without it those URLs are 404. */
+  topics?: TopicService;
   admin: (req: IncomingMessage, res: ServerResponse, path: string, search: string) => Promise<void>;
 }
 
@@ -28,7 +34,7 @@ function splitUrl(url: string): { path: string; search: string } {
 }
 
 export function createHttpGateway(options: HttpGatewayOptions) {
-  const { projects, sockets, apiLimits, admin, files } = options;
+  const { projects, sockets, apiLimits, admin, files, topics } = options;
 
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { path, search } = splitUrl(req.url ?? '/');
@@ -41,6 +47,8 @@ export function createHttpGateway(options: HttpGatewayOptions) {
       return serveApi(req, res, live, name, rest.length > 0 ? `/${rest.join('/')}` : '/', search, apiLimits);
     }
     if (kind === 'statics' && name) return serveStatic(req, res, live, name, rest, path, search);
+    if (kind === 'functions' && name) return serveFunction(req, res, live, name, rest, apiLimits);
+    if (kind === 'topics' && name && topics) return servePublish(req, res, live, [name, ...rest], topics);
     if (kind === 'files' && name !== undefined && files) return files.serve(req, res, projectName, [name, ...rest], search);
     if (kind === 'sockets' && name && live.sockets.has(name)) {
       return sendJson(res, 426, { error: 'Upgrade Required', message: `connect with a WebSocket client to ws://…${path}` }, { Upgrade: 'websocket' });

@@ -20,8 +20,8 @@ export class Invoker {
     private readonly logs: LogStore,
   ) {}
 
-  async invoke(functionPath: string, invocation: Invocation): Promise<Outcome> {
-    const requestId = randomUUID();
+  /** `requestId`: given when the caller must know it before the invocation starts (nested function calls). */
+  async invoke(functionPath: string, invocation: Invocation, requestId: string = randomUUID()): Promise<Outcome> {
     const started = Date.now();
     try {
       const value = await this.executor.invoke(functionPath, requestId, invocation);

@@ -34,7 +34,9 @@ export interface ConnectEvent {
 export type Invocation =
   | { kind: 'api'; request: ApiRequest }
   | { kind: 'connect'; event: ConnectEvent }
-  | { kind: 'event'; payload: unknown };
+  | { kind: 'event'; payload: unknown }
+  /** A cron tick: `process()` is called with no argument (SPEC 2). */
+  | { kind: 'cron' };
 
 export interface SerializedError {
   message: string;
@@ -47,9 +49,16 @@ export type HostCall =
   | { op: 'kvs.get'; key: unknown }
   | { op: 'kvs.set'; key: unknown; valueJson: string | undefined; ttl: unknown }
   | { op: 'kvs.delete'; key: unknown }
+  /** `topics.<topic>.publish(message)`: answers `{ message_id }` once stored (docs/topics.md). */
+  | { op: 'topics.publish'; topic: unknown; messageJson: string | undefined }
   /** `files.create_upload_url` / `files.get_url`: answer a signed URL (docs/files.md). */
   | { op: 'files.uploadUrl'; path: unknown; expiresIn: unknown }
-  | { op: 'files.getUrl'; path: unknown; expiresIn: unknown };
+  | { op: 'files.getUrl'; path: unknown; expiresIn: unknown }
+  /**
+   * `functions.<name>(payload)`: answers the function's result (docs/functions.md).
+   * `caller` is the calling invocation's request id, added by the executor (nesting bound).
+   */
+  | { op: 'functions.call'; name: unknown; payloadJson: unknown; caller?: unknown };
 
 export type ToExecutor =
   | { t: 'invoke'; id: number; requestId: string; functionPath: string; invocation: Invocation }

@@ -7,11 +7,14 @@ import { validateProjectName } from '../project/names.js';
 import type { LogStore } from '../storage/logs.js';
 import type { ProjectManager } from './projects.js';
 import { resourcesOf } from './resources.js';
+import type { TopicService } from '../resources/topics/topic-service.js';
+import { serveTopicsAdmin } from './admin-topics.js';
 
 export interface AdminContext {
   token: string;
   projects: ProjectManager;
   logs: LogStore;
+  topics: TopicService;
   status: () => Record<string, unknown>;
   hostPort: () => string;
   /** TLS is configured: resource URLs are https/wss. */
@@ -33,7 +36,7 @@ export async function serveAdmin(req: IncomingMessage, res: ServerResponse, path
 }
 
 async function route(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, context: AdminContext): Promise<void> {
-  const [, , collection, name, sub] = path.split('/'); // '', '_admin', …
+  const [, , collection, name, sub, action] = path.split('/'); // '', '_admin', …
   const method = req.method ?? 'GET';
   if (collection === 'status' && method === 'GET') return sendJson(res, 200, context.status());
   if (collection === 'shutdown' && method === 'POST') {
@@ -52,6 +55,10 @@ async function route(req: IncomingMessage, res: ServerResponse, path: string, qu
   const invalid = validateProjectName(name);
   if (invalid) throw new LessError('invalid_project_name', invalid);
   if (sub === 'logs' && method === 'GET') return streamLogs(req, res, name, query, context);
+  if (sub === 'topics') {
+    if (!context.projects.get(name)) throw notFound(name);
+    return serveTopicsAdmin(res, method, action, name, query, context.topics.store, () => context.topics.wake());
+  }
   if (method === 'POST' && sub === undefined) {
     const body = parseJson(await readText(req)) as { root?: unknown; env?: unknown };
     if (typeof body.root !== 'string') throw new LessError('bad_request', 'deploy needs {"root": "<absolute project folder>"}');
@@ -61,7 +68,8 @@ async function route(req: IncomingMessage, res: ServerResponse, path: string, qu
   if (method === 'GET' && sub === undefined) {
     const live = context.projects.get(name);
     if (!live) throw notFound(name);
-    return sendJson(res, 200, resourcesOf(name, live.deployment.project, context.hostPort(), context.secure));
+    // `list resources` also shows each cron's next run; `deploy --json` keeps the SPEC 5 shape.
+    return sendJson(res, 200, { ...resourcesOf(name, live.deployment.project, context.hostPort(), context.secure), crons: context.projects.cronRuns(name) });
   }
   if (method === 'DELETE' && sub === undefined) {
     await context.projects.remove(name);

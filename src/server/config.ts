@@ -6,12 +6,15 @@
 import { defaultApiLimits, type ApiLimits } from '../gateway/api-gateway.js';
 import { defaultSocketLimits, type SocketLimits } from '../gateway/socket-gateway.js';
 import type { ExecutorOptions } from '../runtime/executor.js';
+import { defaultRetryPolicy, type RetryPolicy } from '../resources/topics/backoff.js';
 import { availableParallelism } from 'node:os';
 
 export interface ServerTunables {
   executor: ExecutorOptions;
   sockets: SocketLimits;
   apis: ApiLimits;
+  topics: RetryPolicy;
+  kvs: { sweepIntervalMs: number };
 }
 
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number, scale = 1): number {
@@ -37,5 +40,11 @@ export function tunablesFromEnv(env: NodeJS.ProcessEnv = process.env): ServerTun
       maxQueuedFrames: defaultSocketLimits.maxQueuedFrames,
     },
     apis: { maxBodyBytes: defaultApiLimits.maxBodyBytes },
+    topics: {
+      baseMs: positive(env, 'LESS_TOPIC_RETRY_BASE', defaultRetryPolicy.baseMs, 1000),
+      maxMs: positive(env, 'LESS_TOPIC_RETRY_MAX', defaultRetryPolicy.maxMs, 1000),
+      retentionMs: positive(env, 'LESS_TOPIC_RETENTION', defaultRetryPolicy.retentionMs, 1000),
+    },
+    kvs: { sweepIntervalMs: positive(env, 'LESS_KVS_SWEEP_INTERVAL', 10_000, 1000) },
   };
 }

@@ -13,6 +13,9 @@ import { SocketGateway } from '../gateway/socket-gateway.js';
 import { openDatabase } from '../storage/database.js';
 import { SqliteDeploymentStore } from '../storage/sqlite/deployments.js';
 import { SqliteKeyValueStore } from '../storage/sqlite/kv.js';
+import { SqliteTopicStore } from '../storage/sqlite/topics.js';
+import { systemClock } from '../storage/kv.js';
+import { TopicService } from '../resources/topics/topic-service.js';
 import { ThreadedLogStore } from '../storage/sqlite/threaded-logs.js';
 import { serveAdmin } from './admin.js';
 import { tunablesFromEnv, type ServerTunables } from './config.js';
@@ -46,14 +49,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const tls = options.tls ? await readTlsFiles(options.tls) : undefined;
   await mkdir(home, { recursive: true });
   const db = openDatabase(join(home, 'data.db'));
-  const kv = new SqliteKeyValueStore(db);
-  const stopSweeper = kv.startSweeper();
   const logs = new ThreadedLogStore(join(home, 'logs.db'));
+  // Topic queues share data.db with the KVS: a KVS write and its change event commit together.
+  const topics = new TopicService(new SqliteTopicStore(db), logs, {
+    retry: tunables.topics,
+    maxInFlight: 32,
+    leaseMs: tunables.executor.timeoutMs + 5000,
+  });
+  const kv = new SqliteKeyValueStore(db, systemClock, topics);
+  const stopSweeper = kv.startSweeper({ intervalMs: tunables.kvs.sweepIntervalMs });
   // Signed file URLs name the address clients reach; `port` is only read once listening.
   const files = new FileService({ home, baseUrl: () => `${options.tls ? 'https' : 'http'}://${publicHost(host, port)}`, maxUploadBytes: maxUploadBytesFromEnv() });
-  const projects = new ProjectManager({ home, kv, logs, deployments: new SqliteDeploymentStore(db), executor: tunables.executor, files });
+  const projects = new ProjectManager({ home, kv, logs, deployments: new SqliteDeploymentStore(db), executor: tunables.executor, files, topics });
   const sockets = new SocketGateway(projects, tunables.sockets);
   projects.attach(sockets);
+  topics.attach(projects);
   await projects.restore();
 
   const token = randomBytes(24).toString('hex');
@@ -67,11 +77,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     sockets,
     apiLimits: tunables.apis,
     files,
+    topics,
     admin: (req, res, path, search) =>
       serveAdmin(req, res, path, search, {
         token,
         projects,
         logs,
+        topics,
         status: () => ({ pid: process.pid, port, host, home, version: VERSION, connections: sockets.connections.size }),
         hostPort: () => publicHost(host, port),
         secure: options.tls !== undefined,
@@ -88,6 +100,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       resolve();
     });
   }).catch(async (error: unknown) => {
+    topics.stop();
     await sockets.shutdown();
     await projects.retireAll();
     stopSweeper();
@@ -105,6 +118,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   function close(): Promise<void> {
     stopping ??= (async () => {
       listener.close();
+      // Deliveries that do not finish now run again after the next start (at least once).
+      topics.stop();
       await sockets.shutdown();
       listener.closeAllConnections();
       await projects.retireAll();

@@ -26,6 +26,8 @@ export function tunables(overrides = {}) {
     executor: { ...base.executor, ...overrides.executor },
     sockets: { ...base.sockets, ...overrides.sockets },
     apis: { ...base.apis, ...overrides.apis },
+    topics: { ...base.topics, ...overrides.topics },
+    kvs: { ...base.kvs, ...overrides.kvs },
   };
 }
 

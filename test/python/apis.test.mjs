@@ -161,14 +161,14 @@ test('kvs: every JSON value round-trips; ttl and delete', async () => {
   assert.deepEqual((await json(await fetch(`${kv}/items/t`))).body, { value: null });
 });
 
-test('kvs errors are raised with the rule the server enforces; unsupported SDK modules say so', async () => {
+test('kvs errors are raised with the rule the server enforces; so is an unknown function', async () => {
   const { body } = await json(await fetch(`${kv}/errors`));
   assert.deepEqual(body, {
     emptyKey: { code: 'kvs_invalid_key', message: 'kvs.set: key must be a non-empty string of at most 1024 bytes (got an empty string)' },
     numberKey: { code: 'kvs_invalid_key', message: 'kvs.get: key must be a non-empty string of at most 1024 bytes (got number 5)' },
     badValue: body.badValue,
     badTtl: { code: 'kvs_invalid_ttl', message: 'kvs.set: ttl must be a whole number of seconds greater than 0, or left out for no expiry (got number -5)' },
-    functions: { type: 'NotImplementedError', message: 'functions.add: functions are not supported by this OpenLess version yet' },
+    functions: { code: 'function_not_found', message: 'functions.add: project "pyapi" has no function "add" (functions: none); add less/functions/add/ or fix the name' },
   });
   assert.equal(body.badValue.code, 'kvs_invalid_value');
   assert.match(body.badValue.message, /^kvs\.set: the value must be JSON-serialisable/);

@@ -59,3 +59,16 @@ test('misuse is a type error', async () => {
   `);
   assert.equal(diagnostics.length, 2, diagnostics.join('\n'));
 });
+
+test('functions.<name>(payload) type-checks, with the result type given or JSON by default', async () => {
+  const diagnostics = await diagnosticsOf(`
+    import { functions, type JsonValue } from '@chuva.io/less';
+    export const handler = async () => {
+      const sum = await functions.add<{ sum: number }>({ a: 1, b: 2 });
+      const anything: JsonValue = await functions.echo('x');
+      await functions.tick();
+      return sum.sum + 1 + String(anything).length;
+    };
+  `);
+  assert.deepEqual(diagnostics, []);
+});

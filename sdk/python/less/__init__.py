@@ -7,7 +7,9 @@ reach the server through the worker process that runs the handler
 """
 from ._errors import LessError
 from ._kvs import kvs
-from ._not_yet import files, functions, topics
+from ._functions import functions
+from ._files import files
+from ._topics import topics
 from ._sockets import sockets
 
 __all__ = ['kvs', 'sockets', 'topics', 'functions', 'files', 'LessError']

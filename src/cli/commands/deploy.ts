@@ -53,9 +53,11 @@ async function deploy(name: string, options: DeployOptions): Promise<void> {
   progress([deployProgress.built, deployProgress.deploying]);
 
   await ensureServer(s, notes);
-  const resources = await new AdminClient(s).deploy(name, root, env);
+  const client = new AdminClient(s);
+  const resources = await client.deploy(name, root, env);
   if (options.json) printJson(resources);
-  else progress([deployProgress.deployed, ...resourceLines(resources)]);
+  // The deploy answer keeps the SPEC 5 shape; the crons' next runs come with `list resources`.
+  else progress([deployProgress.deployed, ...resourceLines(project.crons.length > 0 ? await client.resources(name) : resources)]);
 }
 
 /**

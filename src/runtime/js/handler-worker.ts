@@ -135,9 +135,11 @@ const pendingCalls = new Map<number, { resolve: (value: unknown) => void; reject
 
 function call(hostCall: HostCall): Promise<unknown> {
   const id = nextCallId++;
+  // A function call names the invocation making it: the server bounds nesting by it (docs/functions.md).
+  const message = hostCall.op === 'functions.call' ? { ...hostCall, caller: current.getStore()?.requestId } : hostCall;
   return new Promise((resolve, reject) => {
     pendingCalls.set(id, { resolve, reject });
-    send({ t: 'call', id, call: hostCall });
+    send({ t: 'call', id, call: message });
   });
 }
 
@@ -219,6 +221,8 @@ async function invoke(message: Extract<ToExecutor, { t: 'invoke' }>): Promise<vo
           return toCloneable(await handler.process({ ...invocation.event, headers: caseInsensitiveHeaders(invocation.event.headers) }));
         case 'event':
           return toCloneable(await handler.process(invocation.payload));
+        case 'cron':
+          return toCloneable(await handler.process());
       }
     });
     if (invocation.kind === 'api' && (value as ApiResponse).body instanceof Uint8Array) outboxHoldsBytes = true;

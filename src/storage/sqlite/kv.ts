@@ -9,11 +9,23 @@ import type { Database } from '../database.js';
 import { serializeValue, systemClock, validateKey, validateTtl, type Clock, type KeyValueStore } from '../kv.js';
 import type BetterSqlite3 from 'better-sqlite3';
 
-/** An item removed because it expired; the topics issue turns these into `kvs_deleted`. */
+/** An item removed because it expired (a `kvs_deleted` change when the project listens). */
 export interface ExpiredItem {
   project: string;
   key: string;
   oldValue: unknown;
+}
+
+export type KvChangeTopic = 'kvs_created' | 'kvs_updated' | 'kvs_deleted';
+
+/**
+ * Where change events go (SPEC 2.3): the topic queues, in the same database. `emit` runs
+ * inside the transaction of the write, so a write and its event commit together or not at all.
+ */
+export interface KvChangeSink {
+  /** Whether the project has any change topic; asked on every write, so it must be cheap. */
+  listens(project: string): boolean;
+  emit(project: string, topic: KvChangeTopic, payload: { key: string; old_value?: unknown; new_value?: unknown }): void;
 }
 
 const SCHEMA = `
@@ -36,8 +48,16 @@ export class SqliteKeyValueStore implements KeyValueStore {
   private readonly deleteProjectStmt: BetterSqlite3.Statement<[string]>;
   private readonly sweepStmt: BetterSqlite3.Statement<[number, number], { project: string; key: string; value: string }>;
   private stopSweeper: (() => void) | undefined;
+  private readonly currentStmt: BetterSqlite3.Statement<[string, string], { value: string; expires_at: number | null }>;
+  private readonly setWithEvents: (project: string, key: string, json: string, expiresAt: number | null) => void;
+  private readonly deleteWithEvents: (project: string, key: string) => void;
+  private readonly sweepWithEvents: (limit: number) => ExpiredItem[];
 
-  constructor(db: Database, clock: Clock = systemClock) {
+  constructor(
+    db: Database,
+    clock: Clock = systemClock,
+    private readonly changes?: KvChangeSink,
+  ) {
     this.clock = clock;
     db.exec(SCHEMA);
     this.getStmt = db.prepare(
@@ -57,6 +77,38 @@ export class SqliteKeyValueStore implements KeyValueStore {
          SELECT project, key FROM kv WHERE expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at LIMIT ?
        ) RETURNING project, key, value`,
     );
+    this.currentStmt = db.prepare('SELECT value, expires_at FROM kv WHERE project = ? AND key = ?');
+
+    // An item past its expiry counts as deleted by expiry (SPEC 2.3), even before the sweeper
+    // reaches it: overwriting or deleting it reports that deletion, exactly once.
+    this.setWithEvents = db.transaction((project: string, key: string, json: string, expiresAt: number | null) => {
+      const old = this.currentStmt.get(project, key);
+      this.setStmt.run(project, key, json, expiresAt);
+      const newValue = JSON.parse(json) as unknown;
+      if (old && !this.expired(old)) {
+        this.changes!.emit(project, 'kvs_updated', { key, old_value: JSON.parse(old.value), new_value: newValue });
+        return;
+      }
+      if (old) this.changes!.emit(project, 'kvs_deleted', { key, old_value: JSON.parse(old.value) });
+      this.changes!.emit(project, 'kvs_created', { key, new_value: newValue });
+    });
+    this.deleteWithEvents = db.transaction((project: string, key: string) => {
+      const old = this.currentStmt.get(project, key);
+      if (!old) return;
+      this.deleteStmt.run(project, key);
+      this.changes!.emit(project, 'kvs_deleted', { key, old_value: JSON.parse(old.value) });
+    });
+    this.sweepWithEvents = db.transaction((limit: number) => {
+      const items = this.sweepStmt.all(this.clock.now(), limit).map((row) => ({ project: row.project, key: row.key, oldValue: JSON.parse(row.value) as unknown }));
+      for (const item of items) {
+        if (this.changes!.listens(item.project)) this.changes!.emit(item.project, 'kvs_deleted', { key: item.key, old_value: item.oldValue });
+      }
+      return items;
+    });
+  }
+
+  private expired(row: { expires_at: number | null }): boolean {
+    return row.expires_at !== null && row.expires_at <= this.clock.now();
   }
 
   async get(project: string, key: string): Promise<unknown> {
@@ -69,12 +121,15 @@ export class SqliteKeyValueStore implements KeyValueStore {
     validateKey(key, 'kvs.set');
     const json = serializeValue(value, 'kvs.set');
     const ttl = validateTtl(ttlSeconds, 'kvs.set');
-    this.setStmt.run(project, key, json, ttl === undefined ? null : this.clock.now() + ttl * 1000);
+    const expiresAt = ttl === undefined ? null : this.clock.now() + ttl * 1000;
+    if (this.changes?.listens(project)) this.setWithEvents(project, key, json, expiresAt);
+    else this.setStmt.run(project, key, json, expiresAt);
   }
 
   async delete(project: string, key: string): Promise<void> {
     validateKey(key, 'kvs.delete');
-    this.deleteStmt.run(project, key);
+    if (this.changes?.listens(project)) this.deleteWithEvents(project, key);
+    else this.deleteStmt.run(project, key);
   }
 
   async deleteProject(project: string): Promise<void> {
@@ -83,6 +138,7 @@ export class SqliteKeyValueStore implements KeyValueStore {
 
   /** Deletes up to `limit` expired rows and returns them (with their last value). */
   sweepExpired(limit = 500): ExpiredItem[] {
+    if (this.changes) return this.sweepWithEvents(limit);
     return this.sweepStmt
       .all(this.clock.now(), limit)
       .map((row) => ({ project: row.project, key: row.key, oldValue: JSON.parse(row.value) }));

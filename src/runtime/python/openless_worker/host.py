@@ -10,6 +10,8 @@ import threading
 
 from less import LessError
 
+from .logs import current
+
 
 class _Waiter:
     __slots__ = ('done', 'reply')
@@ -30,6 +32,11 @@ class Host:
         self._next_id = 0
 
     def call(self, call):
+        if call.get('op') == 'functions.call':
+            # The invocation making the call: the server bounds nesting by it (docs/functions.md).
+            scope = current.get()
+            if scope is not None and scope.log is not None:
+                call['caller'] = scope.log.request_id
         waiter = _Waiter()
         with self._lock:
             self._next_id += 1

@@ -77,6 +77,8 @@ class Invocations:
                 event = dict(invocation['event'])
                 event['headers'] = Headers(event.get('headers') or {})
                 value = _settle(handler.process(event))
+            elif kind == 'cron':
+                value = _settle(handler.process())  # a cron is called with nothing (SPEC 2)
             else:
                 value = _settle(handler.process(invocation.get('payload')))
             try:
@@ -172,16 +174,22 @@ def _text(value):
 
 
 def serialize_error(error):
-    """{message, stack} as the JavaScript executor sends them; the stack is the traceback
-    without the worker's own frames."""
-    described = '%s: %s' % (type(error).__name__, error) if str(error) else type(error).__name__
+    """{message, stack} as the JavaScript executor sends them: the message is the exception's
+    own text, like a JavaScript `error.message` (a function's caller sees it, docs/functions.md),
+    or its type when it has none; the stack is the traceback without the worker's own frames."""
+    try:
+        text = str(error)
+    except Exception:  # a broken __str__ must not lose the failure itself
+        text = ''
+    message = text or type(error).__name__
+    described = '%s: %s' % (type(error).__name__, text) if text else type(error).__name__
     try:
         details = traceback.TracebackException(type(error), error, error.__traceback__)
         _hide_internal_frames(details, set())
         stack = ''.join(details.format()).rstrip('\n')
     except Exception:  # a broken __str__ must not lose the failure itself
         stack = described
-    return {'message': described, 'stack': stack}
+    return {'message': message, 'stack': stack}
 
 
 def _hide_internal_frames(details, seen):

@@ -1,0 +1,9 @@
+// Subscribes to `message_created` of the project the `chat-api` folder names: the env var
+// CHAT_API if less.config lists it and it is set at deploy, else the project `chat-api`.
+const { sockets } = require('@chuva.io/less');
+const connections = require('connections');
+
+exports.process = async (message) => {
+  const ids = await connections.list();
+  await sockets.chat.publish(message, ids);
+};

@@ -1,0 +1,62 @@
+// Published messages and KVS change events survive `kill -9` of the server (SPEC 2.4): the
+// subscriber is slow, the server dies while it runs, and after a restart it runs again.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cliPath, freePort, lessCli } from '../helpers/cli.mjs';
+
+const fixture = fileURLToPath(new URL('../fixtures/projects/topics-durable', import.meta.url));
+
+/** Resolves with the first line of the function's log matching `pattern` (streamed, no polling). */
+async function waitForLog(env, base, path, pattern) {
+  const token = (await readFile(join(env.LESS_HOME, 'admin.token'), 'utf8')).trim();
+  const controller = new AbortController();
+  const res = await fetch(`${base}/_admin/projects/shop/logs?follow=1&path=${encodeURIComponent(path)}`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
+  let buffered = '';
+  try {
+    for await (const chunk of res.body) {
+      buffered += Buffer.from(chunk).toString();
+      const line = buffered.split('\n').find((l) => pattern.test(l));
+      if (line) return line;
+    }
+  } finally {
+    controller.abort();
+  }
+  throw new Error(`log of ${path} ended without ${pattern}`);
+}
+
+test('a message published before kill -9, and a KVS change event, are delivered after the restart', async (t) => {
+  const env = { LESS_HOME: await mkdtemp(join(tmpdir(), 'openless-topics-home-')), LESS_PORT: String(await freePort()) };
+  const base = `http://127.0.0.1:${env.LESS_PORT}`;
+  t.after(async () => {
+    await lessCli(['server', 'stop'], { cwd: fixture, env });
+    await rm(env.LESS_HOME, { recursive: true, force: true });
+  });
+  const child = spawn(process.execPath, [cliPath, 'server', 'run'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = once(child, 'exit');
+  await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => /OpenLess server listening on/.test((out += chunk)) && resolve());
+    child.once('exit', () => reject(new Error(`server run exited before listening: ${out}`)));
+  });
+  const deploy = await lessCli(['deploy', 'shop'], { cwd: fixture, env });
+  assert.equal(deploy.code, 0, deploy.stderr);
+
+  const published = await fetch(`${base}/shop/topics/slow`, { method: 'POST', body: '{"n":1}' });
+  assert.equal(published.status, 202);
+  const set = await fetch(`${base}/shop/apis/pub/kv`, { method: 'POST', body: '{"key":"k","value":[1,2]}' });
+  assert.equal(set.status, 204);
+  // Both subscribers take 1.5 s; the server dies well before either finishes.
+  process.kill(child.pid, 'SIGKILL');
+  assert.equal((await exited)[1], 'SIGKILL');
+
+  const start = await lessCli(['server', 'start'], { cwd: fixture, env });
+  assert.equal(start.code, 0, start.stderr);
+  assert.match(await waitForLog(env, base, 'topics/slow/slow_worker', /processed 1$/), / INFO /);
+  assert.match(await waitForLog(env, base, 'topics/kvs_created/slow_created', /created k=\[1,2\]$/), / INFO /);
+});
