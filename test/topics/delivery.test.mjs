@@ -104,3 +104,26 @@ test('topics retry and purge act on the retained failures only', async (t) => {
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /project "nope" is not deployed on this server/);
 });
+
+test('a message failing past its retention is dropped with a line in the subscriber log', async (t) => {
+  const server = await startTestServer(t, { topics: { baseMs: 50, maxMs: 100, retentionMs: 400 } });
+  const env = { LESS_HOME: server.home, LESS_PORT: String(server.port) };
+  await server.deploy('shop', fixture);
+  assert.equal((await post(`${server.base}/shop/topics/flaky`, '{"n":9}')).status, 202);
+  const dropped = await server.waitForLog('shop', 'topics/flaky/always_fails', /dropped message/);
+  assert.match(dropped, /ERROR - dropped message \d+ \(topic flaky\) after \d+ failed attempt\(s\): it was published .*, longer ago than the retention; last error: cannot process message 9$/);
+  const failed = await lessCli(['topics', 'failed', '--project', 'shop', '--json'], { cwd: fixture, env });
+  assert.equal(failed.stdout, '[]\n');
+});
+
+test('deleting a project drops its queues: a redeploy under the same name starts empty', async (t) => {
+  const server = await startTestServer(t, { topics: { baseMs: 60_000, maxMs: 60_000 } });
+  const env = { LESS_HOME: server.home, LESS_PORT: String(server.port) };
+  await server.deploy('shop', fixture);
+  assert.equal((await post(`${server.base}/shop/topics/flaky`, '{"n":5}')).status, 202);
+  await server.waitForLog('shop', 'topics/flaky/always_fails', /failed on attempt 1/);
+  assert.equal((await server.admin('/projects/shop', { method: 'DELETE' })).status, 200);
+  await server.deploy('shop', fixture);
+  const failed = await lessCli(['topics', 'failed', '--project', 'shop', '--json'], { cwd: fixture, env });
+  assert.equal(failed.stdout, '[]\n');
+});

@@ -19,7 +19,7 @@ export interface DispatcherOptions {
   leaseMs: number;
 }
 
-/** Retention is checked at most this often: a full scan of old deliveries is not per message work. */
+/** Retention is checked at most this often: a scan for old deliveries is not per message work. */
 const RETENTION_CHECK_MS = 60_000;
 
 export class TopicDispatcher {
@@ -30,13 +30,17 @@ export class TopicDispatcher {
   private timerAt = Infinity;
   private lastRetentionCheck = 0;
   private stopped = false;
+  /** A short retention (tests, or a user who wants failures gone fast) is checked more often. */
+  private readonly retentionCheckMs: number;
 
   constructor(
     private readonly store: TopicStore,
     private readonly projects: ProjectLookup,
     private readonly logs: LogStore,
     private readonly options: DispatcherOptions,
-  ) {}
+  ) {
+    this.retentionCheckMs = Math.max(10, Math.min(RETENTION_CHECK_MS, options.retry.retentionMs / 4));
+  }
 
   /** Look for due deliveries soon (coalesced: one pass per turn of the event loop). */
   wake(): void {
@@ -58,7 +62,7 @@ export class TopicDispatcher {
     if (this.stopped) return;
     const now = Date.now();
     try {
-      if (now - this.lastRetentionCheck >= RETENTION_CHECK_MS) this.dropExpired(now);
+      if (now - this.lastRetentionCheck >= this.retentionCheckMs) this.dropExpired(now);
       for (const subscriber of this.store.subscribersDue(now)) {
         const key = keyOf(subscriber);
         const room = this.options.maxInFlight - (this.inFlight.get(key) ?? 0);
@@ -121,7 +125,7 @@ export class TopicDispatcher {
 
   private scheduleNext(now: number): void {
     const next = this.store.nextDueAfter(now);
-    const retention = this.lastRetentionCheck + RETENTION_CHECK_MS;
+    const retention = this.lastRetentionCheck + this.retentionCheckMs;
     this.schedule(next === undefined ? retention : Math.min(next, retention));
   }
 
