@@ -4,7 +4,7 @@
  * by language-router.ts.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { HostCall, Invocation, LogLevelFromHandler } from './protocol.js';
+import type { HostCall, Invocation, LogLevelFromHandler, ToExecutor } from './protocol.js';
 
 /** What handlers can reach on the host, provided by the server to every executor. */
 export interface HostServices {
@@ -14,6 +14,14 @@ export interface HostServices {
   log(line: { level: LogLevelFromHandler; message: string }): void;
   /** A port for one executor instance to post its invocations' log chunks on. */
   openLogChannel(): MessagePort;
+}
+
+/** Answers an instance's host call on the instance's own channel, with the error's message and code if it fails. */
+export function answerCall(host: HostServices, id: number, call: HostCall, reply: (message: Extract<ToExecutor, { t: 'reply' }>) => void): void {
+  host.call(call).then(
+    (value) => reply({ t: 'reply', id, ok: true, value }),
+    (error: Error & { code?: string }) => reply({ t: 'reply', id, ok: false, error: { message: error.message, code: error.code } }),
+  );
 }
 
 /** Why an invocation produced no result. */

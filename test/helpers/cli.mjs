@@ -29,3 +29,28 @@ export function lessCli(args, { cwd, env }) {
     child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/** Whether a process with this pid exists (signal 0 checks without signalling). */
+export function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `less-cli server run` as a child process of the test (so it can be `kill -9`ed); resolves
+ * once it listens, with the child and a promise of its exit.
+ */
+export async function runServerProcess(env) {
+  const child = spawn(process.execPath, [cliPath, 'server', 'run'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve([code, signal])));
+  await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => /OpenLess server listening on/.test((out += chunk)) && resolve());
+    child.once('exit', () => reject(new Error(`server run exited before listening: ${out}`)));
+  });
+  return { child, exited };
+}

@@ -2,13 +2,11 @@
 // started as its own process, then `less-cli server start` on the same LESS_HOME.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cliPath, freePort, lessCli } from '../helpers/cli.mjs';
+import { freePort, lessCli, runServerProcess } from '../helpers/cli.mjs';
 import { startTestServer } from '../helpers/server.mjs';
 
 const fixture = fileURLToPath(new URL('../fixtures/projects/kvs-js', import.meta.url));
@@ -49,13 +47,7 @@ test('values survive kill -9 of the server process', async (t) => {
     await rm(env.LESS_HOME, { recursive: true, force: true });
   });
 
-  const child = spawn(process.execPath, [cliPath, 'server', 'run'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = once(child, 'exit');
-  await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => /OpenLess server listening on/.test((out += chunk)) && resolve());
-    child.once('exit', () => reject(new Error(`server run exited before listening: ${out}`)));
-  });
+  const { child, exited } = await runServerProcess(env);
 
   const deploy = await lessCli(['deploy', 'kv'], { cwd: fixture, env });
   assert.equal(deploy.code, 0, deploy.stderr);

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isAlive } from '../helpers/cli.mjs';
 import { Client } from '../helpers/client.mjs';
 import { projectDir, startTestServer, writeFiles } from '../helpers/server.mjs';
 
@@ -93,12 +94,3 @@ test('a crashing process fails only its invocation; the next one gets a new proc
   await server.waitForLog('crash', 'apis/demo/crash/get', new RegExp(`ERROR ${request_id} the invocation was lost: the Python worker exited with code 3`));
   assert.equal((await fetch(`${server.base}/crash/apis/demo/pid`)).status, 200);
 });
-
-function isAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
+import { isAlive } from '../helpers/cli.mjs';
 import { Client } from '../helpers/client.mjs';
 import { startTestServer } from '../helpers/server.mjs';
 
@@ -117,12 +118,3 @@ test('`while True: pass` times out while another connection keeps getting echoes
   while (isAlive(first) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   assert.equal(isAlive(first), false, 'the timed-out process was stopped');
 });
-
-function isAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

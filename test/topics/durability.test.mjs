@@ -2,13 +2,11 @@
 // subscriber is slow, the server dies while it runs, and after a restart it runs again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cliPath, freePort, lessCli } from '../helpers/cli.mjs';
+import { freePort, lessCli, runServerProcess } from '../helpers/cli.mjs';
 
 const fixture = fileURLToPath(new URL('../fixtures/projects/topics-durable', import.meta.url));
 
@@ -37,13 +35,7 @@ test('a message published before kill -9, and a KVS change event, are delivered 
     await lessCli(['server', 'stop'], { cwd: fixture, env });
     await rm(env.LESS_HOME, { recursive: true, force: true });
   });
-  const child = spawn(process.execPath, [cliPath, 'server', 'run'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = once(child, 'exit');
-  await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => /OpenLess server listening on/.test((out += chunk)) && resolve());
-    child.once('exit', () => reject(new Error(`server run exited before listening: ${out}`)));
-  });
+  const { child, exited } = await runServerProcess(env);
   const deploy = await lessCli(['deploy', 'shop'], { cwd: fixture, env });
   assert.equal(deploy.code, 0, deploy.stderr);
 

@@ -15,6 +15,7 @@ import { caseInsensitiveHeaders, runApi } from './api-invocation.js';
 import type { HandlerModule } from './handler-module.js';
 import { toHandlerModule } from './handler-module.js';
 import { decodeBatch, encodeBatch, type WireBatch } from '../wire.js';
+import { Outbox } from '../outbox.js';
 
 export interface JsWorkerData {
   project: string;
@@ -38,26 +39,16 @@ Object.assign(process.env, data.env);
 // Logs leave every LOG_FLUSH_MS: waking the log thread once per message would cost more
 // than the message itself. A retiring instance flushes them before it exits.
 const LOG_FLUSH_MS = 25;
-let outbox: FromExecutor[] = [];
 /** An API result with a Buffer body is in the outbox: the batch cannot travel as JSON. */
 let outboxHoldsBytes = false;
-let flushScheduled = false;
+const outbox = new Outbox<FromExecutor>((batch) => {
+  port.postMessage(encodeBatch(batch, outboxHoldsBytes));
+  outboxHoldsBytes = false;
+});
 let logFlushTimer: NodeJS.Timeout | undefined;
 
 function send(message: FromExecutor): void {
   outbox.push(message);
-  if (!flushScheduled) {
-    flushScheduled = true;
-    setImmediate(flush);
-  }
-}
-
-function flush(): void {
-  flushScheduled = false;
-  const batch = outbox;
-  outbox = [];
-  port.postMessage(encodeBatch(batch, outboxHoldsBytes));
-  outboxHoldsBytes = false;
 }
 
 function scheduleLogFlush(): void {

@@ -9,9 +9,10 @@
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import type { FromExecutor, Invocation, ToExecutor } from '../protocol.js';
-import { InvocationFailure, type Executor, type ExecutorOptions, type HostServices } from '../executor.js';
+import { answerCall, InvocationFailure, type Executor, type ExecutorOptions, type HostServices } from '../executor.js';
 import type { JsWorkerData } from './handler-worker.js';
 import { decodeBatch, encodeBatch, type WireBatch } from '../wire.js';
+import { Outbox } from '../outbox.js';
 
 const workerFile = fileURLToPath(new URL('./handler-worker.js', import.meta.url));
 
@@ -24,26 +25,14 @@ interface Pending {
 
 class Slot {
   readonly inFlight = new Set<number>();
-  private outbox: ToExecutor[] = [];
-  private flushScheduled = false;
   alive = true;
+  // Invocations and replies are JSON data (frames, request strings, stored values).
+  private readonly outbox = new Outbox<ToExecutor>((batch) => this.alive && this.worker.postMessage(encodeBatch(batch, false)));
 
   constructor(readonly worker: Worker) {}
 
   send(message: ToExecutor): void {
     this.outbox.push(message);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
-    }
-  }
-
-  private flush(): void {
-    this.flushScheduled = false;
-    const batch = this.outbox;
-    this.outbox = [];
-    // Invocations and replies are JSON data (frames, request strings, stored values).
-    if (this.alive && batch.length > 0) this.worker.postMessage(encodeBatch(batch, false));
   }
 }
 
@@ -151,10 +140,7 @@ export class JsWorkerPool implements Executor {
         this.host.publish(message.socket, message.messageJson, message.ids);
         return;
       case 'call':
-        this.host.call(message.call).then(
-          (value) => slot.send({ t: 'reply', id: message.id, ok: true, value }),
-          (error: Error & { code?: string }) => slot.send({ t: 'reply', id: message.id, ok: false, error: { message: error.message, code: error.code } }),
-        );
+        answerCall(this.host, message.id, message.call, (reply) => slot.send(reply));
         return;
       case 'pong':
         this.pings.get(message.id)?.();

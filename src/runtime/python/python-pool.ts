@@ -15,7 +15,7 @@
  * A draining process takes no new invocation; the next one starts a replacement, which
  * does not count against the draining one.
  */
-import { InvocationFailure, type Executor, type ExecutorOptions, type HostServices } from '../executor.js';
+import { answerCall, InvocationFailure, type Executor, type ExecutorOptions, type HostServices } from '../executor.js';
 import type { ApiResponse, Invocation } from '../protocol.js';
 import { pythonCommand, pythonSdkDir } from './interpreter.js';
 import { PythonProcess } from './python-process.js';
@@ -117,10 +117,7 @@ export class PythonPool implements Executor {
         this.host.publish(message.socket, message.messageJson, message.ids);
         return;
       case 'call':
-        this.host.call(message.call).then(
-          (value) => from.send({ t: 'reply', id: message.id, ok: true, value }),
-          (error: Error & { code?: string }) => from.send({ t: 'reply', id: message.id, ok: false, error: { message: error.message, code: error.code } }),
-        );
+        answerCall(this.host, message.id, message.call, (reply) => from.send(reply));
         return;
       case 'pong':
         return;

@@ -13,6 +13,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { MessagePort } from 'node:worker_threads';
 import { encodeLine, LINE_SEPARATOR, type LogChunk } from '../../storage/logs.js';
 import type { HostServices } from '../executor.js';
+import { Outbox } from '../outbox.js';
 import { encodeFrame, FrameDecoder, FrameError } from './framing.js';
 import { workerScript } from './interpreter.js';
 import type { FromPython, PythonLogChunk, PythonWorkerInit, ToPython } from './wire.js';
@@ -34,8 +35,7 @@ export class PythonProcess {
   draining = false;
   private readonly child: ChildProcess;
   private readonly toWorker: Writable;
-  private outbox: ToPython[] = [];
-  private flushScheduled = false;
+  private readonly outbox = new Outbox<ToPython>((batch) => this.alive && this.toWorker.write(encodeFrame(batch)));
   private stopping = false;
   private readonly exited: Promise<void>;
   /** The log store's port for this process's log chunks (a worker thread would hold it itself). */
@@ -96,17 +96,6 @@ export class PythonProcess {
 
   send(message: ToPython): void {
     this.outbox.push(message);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
-    }
-  }
-
-  private flush(): void {
-    this.flushScheduled = false;
-    const batch = this.outbox;
-    this.outbox = [];
-    if (this.alive && batch.length > 0) this.toWorker.write(encodeFrame(batch));
   }
 
   /** Asks the process to flush its logs and exit; kills it if it has not within EXIT_GRACE_MS. */
