@@ -48,6 +48,8 @@ const layoutMistakes = [
   { what: 'a handler folder without a handler', files: { 'less/sockets/live/connect/helper.js': handler }, path: 'less/sockets/live/connect', problem: /has no handler \(fix: add index\.js, index\.mjs, index\.ts or __init__\.py/ },
   { what: 'two handlers in one folder', files: { 'less/sockets/live/ping/index.ts': 'export const process = async () => {};\n' }, path: 'less/sockets/live/ping', problem: /has 2 handlers \(index\.js and index\.ts\); a folder holds exactly one/ },
   { what: 'an unknown folder in less/', files: { 'less/databases/users.js': handler }, path: 'less/databases', problem: /is not a Less folder; less\/ may only contain apis, sockets/ },
+  { what: 'a less.config that is not YAML', files: { 'less.config': 'env_vars: [API_KEY\n' }, path: 'less.config', problem: /^  - less\.config: is not valid YAML \(line \d\): .* \(fix: correct the YAML at line \d, e\.g\. env_vars: \[API_KEY, DATABASE_URL\]\)$/ },
+  { what: 'an AWS_ name in less.config', files: { 'less.config': 'env_vars: [AWS_REGION]\n' }, path: 'less.config', problem: /env_vars entry AWS_REGION \(line 1\) uses the reserved prefix AWS_ \(fix: rename the variable, e\.g\. MY_REGION\)/ },
 ];
 
 for (const mistake of layoutMistakes) {
@@ -74,12 +76,13 @@ for (const mistake of layoutMistakes) {
 }
 
 test('every problem of a project is reported at once, sorted by path', async (t) => {
+  // The two less.config mistakes share a file: the later one is the one written.
   const files = Object.assign({}, ...layoutMistakes.map((m) => m.files));
   const lines = assertFailed(await deploy('many', await project(t, { files })));
-  assert.match(lines[0], /the project has 4 problems; nothing was deployed/);
+  assert.match(lines[0], /the project has 5 problems; nothing was deployed/);
   assert.deepEqual(
     lines.slice(1).map((l) => l.split(': ')[0]),
-    ['  - less/databases', '  - less/sockets/bad-name', '  - less/sockets/live/connect', '  - less/sockets/live/ping'],
+    ['  - less.config', '  - less/databases', '  - less/sockets/bad-name', '  - less/sockets/live/connect', '  - less/sockets/live/ping'],
   );
   assert.equal(await version('many'), 404);
 });
