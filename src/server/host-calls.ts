@@ -16,7 +16,8 @@ export interface HostCallServices {
   functions?: CloudFunctions;
 }
 
-export function answerHostCall(call: HostCall, services: HostCallServices): Promise<unknown> {
+/** Async, so that whatever goes wrong (even a call the SDK never makes) is a rejection the handler sees. */
+export async function answerHostCall(call: HostCall, services: HostCallServices): Promise<unknown> {
   const { project, kv, topics, files, functions } = services;
   switch (call.op) {
     case 'kvs.get':
@@ -32,11 +33,7 @@ export function answerHostCall(call: HostCall, services: HostCallServices): Prom
       return kv.delete(project, call.key as string);
     case 'topics.publish':
       if (!topics) return Promise.reject(new LessError('internal', 'topics are not set up on this server', { user: false }));
-      try {
-        return Promise.resolve({ message_id: topics.publish(project, call.topic, call.messageJson) });
-      } catch (error) {
-        return Promise.reject(error);
-      }
+      return { message_id: topics.publish(project, call.topic, call.messageJson) };
     case 'files.uploadUrl':
     case 'files.getUrl':
       if (!files) return Promise.reject(new LessError('internal', 'file storage is not set up on this server', { user: false }));
@@ -45,5 +42,7 @@ export function answerHostCall(call: HostCall, services: HostCallServices): Prom
       // Only while the deployment is being swapped in can the live project be missing.
       if (!functions) return Promise.reject(new LessError('internal', 'cloud functions are not set up for this deployment', { user: false }));
       return functions.call(call);
+    default:
+      throw new LessError('bad_request', `unknown host call "${String((call as { op?: unknown }).op)}" — use the SDK (@chuva.io/less, or less in Python) rather than the host object`);
   }
 }

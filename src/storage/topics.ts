@@ -11,7 +11,8 @@
  * - `publish` returns only after the message and all its deliveries are stored: a crash
  *   after that point loses nothing (at-least-once; a delivery running during a crash runs again).
  * - A delivery is handed out by `take` only when due (`nextAt` ≤ now), and a taken one is
- *   not handed out again until its lease ends (a crash mid-run ends every lease: see `recover`).
+ *   not handed out again until its lease ends (after a crash the server makes every delivery
+ *   due again as it restores the projects: `retryNow`).
  * - A message disappears with its last delivery.
  *
  * The calls are synchronous, as better-sqlite3 is: a KVS change event must be stored in
@@ -56,12 +57,14 @@ export interface DeliveryFilter {
 export interface TopicStore {
   /** Stores a message and one delivery per subscriber, due now. Returns the message id. */
   publish(fromProject: string, topic: string, bodyJson: string, subscribers: SubscriberRef[], now: number): number;
+  /** Every subscriber with deliveries (due or not): read once at start, then kept in memory. */
+  subscribersWithDeliveries(): SubscriberRef[];
+  /** Whether the subscriber has any delivery left (due, leased or waiting for a retry). */
+  hasDeliveries(subscriber: SubscriberRef): boolean;
   /**
-   * Up to `limit` due deliveries of one subscriber, leased until `now + leaseMs`.
-   * `subscribersDue` lists who has due deliveries, so that one subscriber's backlog
-   * cannot starve another's.
+   * Up to `limit` due deliveries of one subscriber, leased until `now + leaseMs`. Asked per
+   * subscriber, so that one subscriber's backlog cannot starve another's.
    */
-  subscribersDue(now: number): SubscriberRef[];
   take(subscriber: SubscriberRef, now: number, limit: number, leaseMs: number): Delivery[];
   /** The delivery ran: it is gone (and its message, if it was the last one). */
   succeed(deliveryId: number): void;

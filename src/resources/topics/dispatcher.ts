@@ -5,6 +5,10 @@
  * for the earliest retry. Each subscriber has its own bound on deliveries in flight, and
  * the store is asked per subscriber, so a backlog or a failing subscriber never holds up
  * another one; a failed delivery is retried later while newer messages go ahead.
+ *
+ * The subscribers that have deliveries are kept in memory (read from the store once, then
+ * told by each publish), so a pass costs one indexed query per such subscriber, whatever
+ * the size of the backlog.
  */
 import { chunkOf, type LogStore } from '../../storage/logs.js';
 import type { Delivery, SubscriberRef, TopicStore } from '../../storage/topics.js';
@@ -24,6 +28,8 @@ const RETENTION_CHECK_MS = 60_000;
 
 export class TopicDispatcher {
   private readonly running = new Set<number>();
+  /** Subscribers that may have deliveries; undefined until read from the store. */
+  private waiting: Map<string, SubscriberRef> | undefined;
   private readonly inFlight = new Map<string, number>();
   private pumpScheduled = false;
   private timer: NodeJS.Timeout | undefined;
@@ -52,6 +58,12 @@ export class TopicDispatcher {
     });
   }
 
+  /** These subscribers were just given deliveries (a publish). */
+  add(subscribers: readonly SubscriberRef[]): void {
+    if (!this.waiting) return; // the first pass reads them all from the store
+    for (const subscriber of subscribers) this.waiting.set(keyOf(subscriber), subscriber);
+  }
+
   /** Stops starting deliveries. Running ones finish or not; unfinished ones run again after a restart. */
   stop(): void {
     this.stopped = true;
@@ -63,14 +75,17 @@ export class TopicDispatcher {
     const now = Date.now();
     try {
       if (now - this.lastRetentionCheck >= this.retentionCheckMs) this.dropExpired(now);
-      for (const subscriber of this.store.subscribersDue(now)) {
-        const key = keyOf(subscriber);
-        const room = this.options.maxInFlight - (this.inFlight.get(key) ?? 0);
+      this.waiting ??= new Map(this.store.subscribersWithDeliveries().map((subscriber) => [keyOf(subscriber), subscriber]));
+      for (const [key, subscriber] of this.waiting) {
+        const busy = this.inFlight.get(key) ?? 0;
+        const room = this.options.maxInFlight - busy;
         if (room <= 0) continue;
-        for (const delivery of this.store.take(subscriber, now, room, this.options.leaseMs)) {
+        const deliveries = this.store.take(subscriber, now, room, this.options.leaseMs);
+        for (const delivery of deliveries) {
           // `topics retry` can make a running delivery due again: it still runs once at a time.
           if (!this.running.has(delivery.id)) void this.run(delivery, key);
         }
+        if (deliveries.length === 0 && busy === 0 && !this.store.hasDeliveries(subscriber)) this.waiting.delete(key);
       }
       this.scheduleNext(now);
     } catch (error) {
@@ -81,15 +96,16 @@ export class TopicDispatcher {
   }
 
   private async run(delivery: Delivery, key: string): Promise<void> {
-    const live = this.projects.get(delivery.project);
-    // The subscriber is gone (project deleted, subscriber removed by a redeploy): nobody to deliver to.
-    if (!live || !(delivery.functionPath in live.deployment.files)) {
-      this.store.succeed(delivery.id);
-      return;
-    }
     this.running.add(delivery.id);
     this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
     try {
+      const live = this.projects.get(delivery.project);
+      // The subscriber is gone (its project was deleted, or a redeploy removed it): nobody to deliver to.
+      if (!live || !(delivery.functionPath in live.deployment.files)) {
+        this.store.succeed(delivery.id);
+        if (live) this.note(delivery, 'warn', '-', `dropped message ${delivery.messageId} (topic ${delivery.topic}): this subscriber is no longer deployed`);
+        return;
+      }
       const outcome = await live.invoker.invoke(delivery.functionPath, { kind: 'event', payload: JSON.parse(delivery.body) as unknown });
       if (this.stopped) return;
       if (outcome.ok) {

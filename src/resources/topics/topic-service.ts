@@ -7,7 +7,7 @@ import { LessError } from '../../errors.js';
 import type { LiveProject } from '../../server/live-project.js';
 import type { LogStore } from '../../storage/logs.js';
 import type { KvChangeSink, KvChangeTopic } from '../../storage/sqlite/kv.js';
-import type { TopicStore } from '../../storage/topics.js';
+import type { SubscriberRef, TopicStore } from '../../storage/topics.js';
 import { TopicDispatcher, type DispatcherOptions } from './dispatcher.js';
 import { subscribersOf } from './subscriptions.js';
 
@@ -22,6 +22,12 @@ export interface LiveProjects {
 export class TopicService implements KvChangeSink {
   private projects: LiveProjects | undefined;
   private dispatcher: TopicDispatcher | undefined;
+  /**
+   * Worked out from the live deployments, which change only by a deploy or a delete: kept
+   * until then, so a publish (and every KVS write) does not walk every deployment.
+   */
+  private readonly subscriberCache = new Map<string, SubscriberRef[]>();
+  private readonly listeningCache = new Map<string, boolean>();
 
   constructor(
     readonly store: TopicStore,
@@ -44,8 +50,13 @@ export class TopicService implements KvChangeSink {
   }
 
   listens(project: string): boolean {
-    const deployment = this.projects?.get(project)?.deployment;
-    return deployment !== undefined && deployment.project.topics.some((topic) => CHANGE_TOPICS.includes(topic.name));
+    let listening = this.listeningCache.get(project);
+    if (listening === undefined) {
+      const deployment = this.projects?.get(project)?.deployment;
+      listening = deployment !== undefined && deployment.project.topics.some((topic) => CHANGE_TOPICS.includes(topic.name));
+      this.listeningCache.set(project, listening);
+    }
+    return listening;
   }
 
   emit(project: string, topic: KvChangeTopic, payload: { key: string; old_value?: unknown; new_value?: unknown }): void {
@@ -56,6 +67,7 @@ export class TopicService implements KvChangeSink {
 
   /** A (re)deploy or a restart: the project's retained messages are tried again at once (SPEC 2.4). */
   activated(project: string): void {
+    this.deploymentsChanged();
     this.store.retryNow({ project }, Date.now());
     this.dispatcher?.wake();
   }
@@ -66,6 +78,7 @@ export class TopicService implements KvChangeSink {
   }
 
   removed(project: string): void {
+    this.deploymentsChanged();
     this.store.deleteProject(project);
   }
 
@@ -74,10 +87,26 @@ export class TopicService implements KvChangeSink {
   }
 
   private publishChecked(from: Deployment, topic: string, json: string): number {
-    const subscribers = subscribersOf(this.projects?.deployments() ?? [], from.name, topic);
+    const subscribers = this.subscribers(from.name, topic);
     const id = this.store.publish(from.name, topic, json, subscribers, Date.now());
+    this.dispatcher?.add(subscribers);
     this.dispatcher?.wake();
     return id;
+  }
+
+  private subscribers(fromProject: string, topic: string): SubscriberRef[] {
+    const key = `${fromProject}\0${topic}`;
+    let subscribers = this.subscriberCache.get(key);
+    if (!subscribers) {
+      subscribers = subscribersOf(this.projects?.deployments() ?? [], fromProject, topic);
+      this.subscriberCache.set(key, subscribers);
+    }
+    return subscribers;
+  }
+
+  private deploymentsChanged(): void {
+    this.subscriberCache.clear();
+    this.listeningCache.clear();
   }
 
   private deployment(project: string): Deployment {
@@ -99,7 +128,10 @@ export function checkTopic(from: Deployment, topic: unknown): string {
 
 export function checkMessage(topic: string, messageJson: string | undefined): string {
   if (messageJson === undefined) {
-    throw new LessError('topic_invalid_message', `topics.${topic}.publish: the message must be JSON-serialisable (not undefined, a function or a symbol)`);
+    throw new LessError(
+      'topic_invalid_message',
+      `topics.${topic}.publish: the message must be JSON-serialisable (not undefined, a function, a symbol, a BigInt, NaN or a structure with cycles); publish plain JSON data`,
+    );
   }
   const bytes = Buffer.byteLength(messageJson, 'utf8');
   if (bytes > MAX_MESSAGE_BYTES) {

@@ -26,6 +26,7 @@ const SCHEMA = `
   CREATE INDEX IF NOT EXISTS topic_deliveries_due ON topic_deliveries (project, function_path, next_at);
   CREATE INDEX IF NOT EXISTS topic_deliveries_next ON topic_deliveries (next_at);
   CREATE INDEX IF NOT EXISTS topic_deliveries_message ON topic_deliveries (message_id);
+  CREATE INDEX IF NOT EXISTS topic_messages_published ON topic_messages (published_at);
 `;
 
 interface DeliveryRow {
@@ -92,9 +93,8 @@ export class SqliteTopicStore implements TopicStore {
     this.statements = {
       insertMessage: db.prepare<[string, string, string, number]>('INSERT INTO topic_messages (project, topic, body, published_at) VALUES (?, ?, ?, ?)'),
       insertDelivery: db.prepare<[number | bigint, string, string, number]>('INSERT INTO topic_deliveries (message_id, project, function_path, next_at) VALUES (?, ?, ?, ?)'),
-      subscribersDue: db.prepare<[number], { project: string; function_path: string }>(
-        'SELECT DISTINCT project, function_path FROM topic_deliveries WHERE next_at <= ?',
-      ),
+      subscribers: db.prepare<[], { project: string; function_path: string }>('SELECT DISTINCT project, function_path FROM topic_deliveries'),
+      hasDeliveries: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM topic_deliveries WHERE project = ? AND function_path = ? LIMIT 1'),
       due: db.prepare<[string, string, number, number], DeliveryRow>(
         `${SELECT_DELIVERY} WHERE d.project = ? AND d.function_path = ? AND d.next_at <= ? ORDER BY d.next_at, d.id LIMIT ?`,
       ),
@@ -142,8 +142,12 @@ export class SqliteTopicStore implements TopicStore {
     return this.publishTx(fromProject, topic, bodyJson, subscribers, now);
   }
 
-  subscribersDue(now: number): SubscriberRef[] {
-    return this.statements.subscribersDue.all(now).map((row) => ({ project: row.project, functionPath: row.function_path }));
+  subscribersWithDeliveries(): SubscriberRef[] {
+    return this.statements.subscribers.all().map((row) => ({ project: row.project, functionPath: row.function_path }));
+  }
+
+  hasDeliveries(subscriber: SubscriberRef): boolean {
+    return this.statements.hasDeliveries.get(subscriber.project, subscriber.functionPath) !== undefined;
   }
 
   take(subscriber: SubscriberRef, now: number, limit: number, leaseMs: number): Delivery[] {
