@@ -41,6 +41,11 @@ export interface Deployment {
    * Absent in records saved before crons were served.
    */
   schedules?: Record<string, string>;
+  /**
+   * external topic app folder → the project it names, from the `<APP>` variable of the
+   * deploying shell when it was set (docs/topics.md#external-topics).
+   */
+  apps?: Record<string, string>;
 }
 
 export function projectHome(home: string, name: string): string {
@@ -53,8 +58,9 @@ export async function buildDeployment(options: {
   source: Project;
   env: Record<string, string>;
   schedules?: Record<string, string>;
+  apps?: Record<string, string>;
 }): Promise<Deployment> {
-  const { home, name, source, env, schedules = {} } = options;
+  const { home, name, source, env, schedules = {}, apps = {} } = options;
   const version = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
   const dir = join(projectHome(home, name), version);
   try {
@@ -73,7 +79,7 @@ export async function buildDeployment(options: {
     await checkPython(project);
     const files = await buildHandlers(project);
     await buildSharedTypeScript(project);
-    return { name, dir, project, files, env, schedules };
+    return { name, dir, project, files, env, schedules, apps };
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;

@@ -19,6 +19,7 @@ import type { KeyValueStore } from '../storage/kv.js';
 import { chunkOf, type LogStore } from '../storage/logs.js';
 import type { FileService } from '../resources/files/file-service.js';
 import type { TopicService } from '../resources/topics/topic-service.js';
+import { appsOf } from '../resources/topics/subscriptions.js';
 import { cronSchedules } from '../resources/crons/deploy-check.js';
 import { parseSchedule, ScheduleError } from '../resources/crons/schedule.js';
 import { CronScheduler, type ScheduledCron } from '../resources/crons/scheduler.js';
@@ -88,7 +89,7 @@ export class ProjectManager implements ProjectLookup {
         throw new LessError('missing_env_var', `less.config lists ${missing.join(', ')} but the deploy did not provide ${missing.length > 1 ? 'them' : 'it'} — export ${missing[0]}=… in the deploying shell and deploy again`);
       }
       const values = Object.fromEntries(source.envVars.map((variable) => [variable, env[variable]!]));
-      const deployment = await buildDeployment({ home: this.options.home, name, source, env: values, schedules });
+      const deployment = await buildDeployment({ home: this.options.home, name, source, env: values, schedules, apps: appsOf(source, env) });
       const record = await this.options.deployments.save(deployment, Date.now());
       this.records.set(name, record);
       this.activate(deployment);

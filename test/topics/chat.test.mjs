@@ -39,17 +39,19 @@ test('the chat API refuses a message without user and text', async (t) => {
   assert.deepEqual(await answer.json(), { error: 'send {"user": "<name>", "text": "<message>"}' });
 });
 
-test('the external app is the project named by its env var when less.config lists it', async (t) => {
-  const root = await mkdtemp(join(tmpdir(), 'openless-chat-'));
-  t.after(() => rm(root, { recursive: true, force: true }));
-  await cp(sockets, root, { recursive: true });
-  await writeFile(join(root, 'less.config'), 'env_vars: [CHAT_API]\n');
-  const server = await startTestServer(t);
-  await server.deploy('team-chat', api);
-  await server.deploy('chat-sockets', root, { CHAT_API: 'team-chat' });
-  const client = await Client.connect(`${server.ws}/chat-sockets/sockets/chat`);
-  t.after(() => client.close());
-  const posted = await fetch(`${server.base}/team-chat/apis/chat/messages`, { method: 'POST', body: JSON.stringify({ user: 'bo', text: 'renamed' }) });
-  assert.equal(posted.status, 201);
-  assert.equal((await client.nextJson()).text, 'renamed');
-});
+for (const listed of [true, false]) {
+  test(`the external app is the project its env var names (${listed ? 'listed in less.config' : 'only set in the deploying shell'})`, async (t) => {
+    const root = await mkdtemp(join(tmpdir(), 'openless-chat-'));
+    t.after(() => rm(root, { recursive: true, force: true }));
+    await cp(sockets, root, { recursive: true });
+    if (listed) await writeFile(join(root, 'less.config'), 'env_vars: [CHAT_API]\n');
+    const server = await startTestServer(t);
+    await server.deploy('team-chat', api);
+    await server.deploy('chat-sockets', root, { CHAT_API: 'team-chat' });
+    const client = await Client.connect(`${server.ws}/chat-sockets/sockets/chat`);
+    t.after(() => client.close());
+    const posted = await fetch(`${server.base}/team-chat/apis/chat/messages`, { method: 'POST', body: JSON.stringify({ user: 'bo', text: 'renamed' }) });
+    assert.equal(posted.status, 201);
+    assert.equal((await client.nextJson()).text, 'renamed');
+  });
+}

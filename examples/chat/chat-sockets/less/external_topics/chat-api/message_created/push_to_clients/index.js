@@ -1,5 +1,5 @@
 // Subscribes to `message_created` of the project the `chat-api` folder names: the env var
-// CHAT_API if less.config lists it and it is set at deploy, else the project `chat-api`.
+// CHAT_API if it was set when this project was deployed, else the project `chat-api`.
 const { sockets } = require('@chuva.io/less');
 const connections = require('connections');
 
