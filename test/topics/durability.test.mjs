@@ -1,5 +1,6 @@
 // Published messages and KVS change events survive `kill -9` of the server (SPEC 2.4): the
-// subscriber is slow, the server dies while it runs, and after a restart it runs again.
+// subscribers are slow, the server dies while they run (each says so on a socket when it
+// starts), and after a restart they run again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -7,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, lessCli, runServerProcess } from '../helpers/cli.mjs';
+import { Client } from '../helpers/client.mjs';
 
 const fixture = fileURLToPath(new URL('../fixtures/projects/topics-durable', import.meta.url));
 
@@ -39,11 +41,13 @@ test('a message published before kill -9, and a KVS change event, are delivered 
   const deploy = await lessCli(['deploy', 'shop'], { cwd: fixture, env });
   assert.equal(deploy.code, 0, deploy.stderr);
 
+  const watcher = await Client.connect(`ws://127.0.0.1:${env.LESS_PORT}/shop/sockets/watch`);
   const published = await fetch(`${base}/shop/topics/slow`, { method: 'POST', body: '{"n":1}' });
   assert.equal(published.status, 202);
   const set = await fetch(`${base}/shop/apis/pub/kv`, { method: 'POST', body: '{"key":"k","value":[1,2]}' });
   assert.equal(set.status, 204);
-  // Both subscribers take 1.5 s; the server dies well before either finishes.
+  // Both subscribers have started and take 1.5 s more: the server dies while they run.
+  assert.deepEqual([await watcher.nextJson(), await watcher.nextJson()].sort(), ['slow_created started k', 'slow_worker started 1']);
   process.kill(child.pid, 'SIGKILL');
   assert.equal((await exited)[1], 'SIGKILL');
 
