@@ -1,6 +1,7 @@
 /**
  * Deploy-time check of a project's Python: every `.py` file under less/ must compile, so
  * a syntax error fails the deploy (naming file and line) instead of the first request.
+ * Static sites (less/statics/) are skipped: a `.py` there is a file to download, not code.
  * One interpreter checks all files (src/runtime/python/check_syntax.py); nothing is run
  * or imported. Without an interpreter a project with Python handlers cannot run, which is
  * a deploy error too; `.py` files that no handler uses are then left unchecked.
@@ -44,12 +45,16 @@ export async function checkPython(project: Project, env: NodeJS.ProcessEnv = pro
   }
 }
 
-/** `.py` files below `rel`, as root-relative `/` paths, skipping what the loader ignores (__pycache__, dotfiles, node_modules). */
+/** Static sites' files are served as they are, whatever their extension. */
+const STATICS = 'less/statics';
+
+/** `.py` files below `rel`, as root-relative `/` paths, skipping what the loader ignores (__pycache__, dotfiles, node_modules) and static sites. */
 async function pythonFiles(root: string, rel: string): Promise<string[]> {
   const found: string[] = [];
   for (const entry of await readdir(join(root, rel), { withFileTypes: true })) {
     if (isIgnored(entry.name)) continue;
     const path = `${rel}/${entry.name}`;
+    if (path === STATICS) continue;
     if (entry.isDirectory()) found.push(...(await pythonFiles(root, path)));
     else if (entry.name.endsWith('.py')) found.push(path);
   }

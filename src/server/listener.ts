@@ -10,6 +10,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server as 
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
+import { createSecureContext } from 'node:tls';
 import { LessError } from '../errors.js';
 
 export interface TlsFiles {
@@ -89,7 +90,7 @@ function route(socket: Socket, http: HttpServer, https: HttpServer): void {
 }
 
 /** Loopback, or this machine talking to its own address (a server bound to a LAN address). */
-function isLocal(socket: Socket): boolean {
+export function isLocal(socket: Pick<Socket, 'remoteAddress' | 'localAddress'>): boolean {
   const address = socket.remoteAddress;
   if (address === undefined) return false;
   return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.') || address === socket.localAddress;
@@ -104,5 +105,18 @@ export async function readTlsFiles(tls: TlsFiles): Promise<TlsMaterial> {
       throw new LessError('invalid_arguments', `cannot read the TLS ${what} ${file} (${code}) — point ${variable} at a readable PEM file`);
     }
   };
-  return { cert: await read(tls.cert, 'certificate', 'LESS_TLS_CERT'), key: await read(tls.key, 'key', 'LESS_TLS_KEY') };
+  const material = { cert: await read(tls.cert, 'certificate', 'LESS_TLS_CERT'), key: await read(tls.key, 'key', 'LESS_TLS_KEY') };
+  // Checked here, before anything starts: the https server would only throw once storage and
+  // projects are already running.
+  try {
+    createSecureContext(material);
+  } catch (error) {
+    // OpenSSL's own words ("no start line", "key values mismatch"), without its error number.
+    const reason = (error as { reason?: string }).reason ?? (error as Error).message;
+    throw new LessError(
+      'invalid_arguments',
+      `LESS_TLS_CERT (${tls.cert}) and LESS_TLS_KEY (${tls.key}) are not a PEM certificate and its private key (${reason}) — point them at the certificate and the unencrypted key it was made for`,
+    );
+  }
+  return material;
 }

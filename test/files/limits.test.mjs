@@ -1,7 +1,10 @@
-// The upload size limit (LESS_FILES_MAX_BYTES, docs/files.md): 413, and nothing stored.
+// The upload size limit (LESS_FILES_MAX_BYTES, docs/files.md): 413, and nothing stored;
+// an upload the client abandons leaves nothing behind either.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestServer } from '../helpers/server.mjs';
 
@@ -63,4 +66,31 @@ test('a streamed body that grows over the limit is 413 and leaves nothing behind
   assert.equal(res.status, 413);
   assert.equal(res.body.code, 'files_too_large');
   assert.equal((await fetch(`${server.base}/box/files/public/streamed.bin`)).status, 404);
+});
+
+/** The names in the project's folder of uploads in progress (none before the first upload). */
+const uploading = () => readdir(join(server.home, 'files', 'box', 'tmp')).catch(() => []);
+
+/** Nothing reaches the client once it is gone, so this polls (bounded) for `done`. */
+async function until(done, what) {
+  const deadline = Date.now() + 5000;
+  while (!(await done())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+test('an upload the client abandons midway stores nothing and frees its temporary file', async () => {
+  const url = await uploadUrl('public/abandoned.bin');
+  const req = request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'PUT', headers: { 'Content-Length': 4000 } });
+  req.on('error', () => undefined); // the socket is destroyed below on purpose
+  req.write(Buffer.alloc(1000, 2));
+  await until(async () => (await uploading()).length === 1, 'the upload is being stored');
+  req.destroy();
+  await until(async () => (await uploading()).length === 0, 'the temporary file is removed');
+  assert.equal((await fetch(`${server.base}/box/files/public/abandoned.bin`)).status, 404);
+
+  const again = await put(await uploadUrl('public/abandoned.bin'), { chunks: [Buffer.alloc(10, 3)] });
+  assert.equal(again.status, 200);
+  assert.equal(again.body.size, 10);
 });

@@ -69,6 +69,11 @@ test('the functions REST API', async (t) => {
     assert.equal(preflight.status, 204);
     assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
     assert.equal(preflight.headers.get('access-control-allow-methods'), 'POST, OPTIONS');
+    // A browser sends the preflight first: it must pass even for an unknown name, so that the
+    // page sees the 404 and its reason rather than a CORS failure.
+    const unknown = await fetch(url('nope'), { method: 'OPTIONS', headers: { origin: 'http://example.com', 'access-control-request-method': 'POST' } });
+    assert.equal(unknown.status, 204);
+    assert.equal(unknown.headers.get('access-control-allow-origin'), '*');
   });
 
   await t.test('500 with exactly the request id when the function throws; the stack is in its log', async () => {

@@ -59,6 +59,17 @@ test('without a Python interpreter a project with Python handlers fails to deplo
   assert.equal(await (await fetch(`${server.base}/jsonly/apis/demo/hello`)).text(), 'js');
 });
 
+test('a static site may offer .py downloads: they are served, not compiled', async (t) => {
+  const server = await startTestServer(t);
+  const sample = 'print "hello from Python 2"\n';
+  const root = await projectDir({ ...hello, 'less/statics/site/sample.py': sample });
+  await server.deploy('pystatic', root);
+  const res = await fetch(`${server.base}/pystatic/statics/site/sample.py`);
+  assert.equal(res.status, 200);
+  assert.equal(await res.text(), sample);
+  assert.equal(await (await fetch(`${server.base}/pystatic/apis/demo/hello`)).text(), 'v1');
+});
+
 test('a redeploy keeps connections open, frames reach the new Python code, old processes stop', async (t) => {
   const server = await startTestServer(t);
   const channel = (version) =>

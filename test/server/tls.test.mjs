@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { startTestServer } from '../helpers/server.mjs';
 import { freePort, lessCli } from '../helpers/cli.mjs';
+import { isLocal } from '../../dist/server/listener.js';
 
 const example = fileURLToPath(new URL('../../examples/web-sockets', import.meta.url));
 
@@ -100,4 +101,38 @@ test('a certificate without its key, or an unreadable one, is one clear error', 
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /cannot read the TLS certificate \/nonexistent\/cert\.pem \(ENOENT\)/);
   assert.doesNotMatch(missing.stderr, /\n\s+at /, 'no stack trace');
+});
+
+test('a readable certificate that is not PEM, or not the key\'s, is one clear error before anything starts', async (t) => {
+  const tls = await selfSigned(t);
+  const other = await selfSigned(t);
+  const env = { LESS_HOME: await mkdtemp(join(tmpdir(), 'openless-tls-bad-')), LESS_PORT: String(await freePort()) };
+  t.after(() => rm(env.LESS_HOME, { recursive: true, force: true }));
+  const garbage = join(env.LESS_HOME, 'garbage.pem');
+  await writeFile(garbage, 'not a certificate\n');
+  const fix = 'point them at the certificate and the unencrypted key it was made for';
+
+  const notPem = await lessCli(['server', 'run', '--tls-cert', garbage, '--tls-key', tls.key], { cwd: example, env });
+  assert.equal(notPem.code, 1);
+  assert.equal(
+    notPem.stderr.trim(),
+    `[less-cli] Error: LESS_TLS_CERT (${garbage}) and LESS_TLS_KEY (${tls.key}) are not a PEM certificate and its private key (no start line) — ${fix}`,
+  );
+  const mismatch = await lessCli(['server', 'run', '--tls-cert', tls.cert, '--tls-key', other.key], { cwd: example, env });
+  assert.equal(mismatch.code, 1);
+  assert.match(mismatch.stderr, /are not a PEM certificate and its private key \(key values mismatch\) — /);
+  assert.doesNotMatch(mismatch.stderr, /\n\s+at /, 'no stack trace');
+});
+
+test('plain http is local when it comes from loopback or from the server\'s own address', () => {
+  const local = (remoteAddress, localAddress = '127.0.0.1') => isLocal({ remoteAddress, localAddress });
+  assert.equal(local('127.0.0.1'), true);
+  assert.equal(local('127.0.0.53'), true);
+  assert.equal(local('::1', '::1'), true);
+  assert.equal(local('::ffff:127.0.0.1', '::ffff:127.0.0.1'), true);
+  assert.equal(local('192.168.1.5', '192.168.1.5'), true, 'this machine calling its own LAN address');
+  assert.equal(local('192.168.1.7', '192.168.1.5'), false);
+  assert.equal(local('::ffff:192.168.1.7', '::ffff:192.168.1.5'), false);
+  assert.equal(local(undefined), false, 'a socket already closed has no address');
+  assert.equal(local(undefined, undefined), false);
 });

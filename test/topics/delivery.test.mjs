@@ -46,6 +46,9 @@ test('the topics REST API answers 404, 400, 413 and 405 with the reason', async 
   assert.equal(get.status, 405);
   assert.equal(get.headers.get('allow'), 'POST');
   assert.equal(get.headers.get('access-control-allow-origin'), '*');
+  const preflight = await fetch(`${server.base}/shop/topics/nope`, { method: 'OPTIONS', headers: { origin: 'http://example.com', 'access-control-request-method': 'POST' } });
+  assert.equal(preflight.status, 204, 'the preflight passes, so a page sees the 404 and its reason');
+  assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
 });
 
 test('publishing to a topic the project does not have throws an error naming it', async (t) => {

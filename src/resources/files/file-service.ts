@@ -118,6 +118,14 @@ export class FileService {
     if (Number(req.headers['content-length']) > max) return tooLarge();
     // The store may destroy what it reads on failure; `req` itself must survive to be answered.
     const body = new PassThrough();
+    // pipe() does not pass on a client that goes away mid-body: without this the store would
+    // wait for the rest forever, holding its temporary file open. It may already have gone
+    // while the signature was checked.
+    const abandoned = () => {
+      if (!req.complete) body.destroy(new Error('the client closed the connection mid-upload'));
+    };
+    if (req.destroyed) abandoned();
+    else req.once('close', abandoned);
     req.pipe(body);
     try {
       const { size } = await this.store.put(project, path, body, max);
@@ -136,6 +144,8 @@ export class FileService {
       }
       if (req.socket.destroyed) return; // the client went away mid-upload: nothing was stored
       throw error;
+    } finally {
+      req.off('close', abandoned);
     }
   }
 }

@@ -10,6 +10,12 @@ import { join } from 'node:path';
 
 export class FileSecrets {
   private readonly known = new Map<string, Promise<Buffer | undefined>>();
+  /**
+   * Bumped when a project's key is deleted. A load that read the file before the delete may
+   * resolve after it: it caches its key only if no delete started or ended meanwhile, or the
+   * deleted key would verify old URLs (even for a new project of that name) until a restart.
+   */
+  private readonly generations = new Map<string, number>();
 
   constructor(private readonly root: string) {}
 
@@ -24,17 +30,29 @@ export class FileSecrets {
   }
 
   async delete(project: string): Promise<void> {
-    this.known.delete(project);
+    // Before and after: a load started while the file is being removed may still read it.
+    this.forget(project);
     await rm(this.file(project), { force: true });
+    this.forget(project);
+  }
+
+  private forget(project: string): void {
+    this.generations.set(project, this.generation(project) + 1);
+    this.known.delete(project);
+  }
+
+  private generation(project: string): number {
+    return this.generations.get(project) ?? 0;
   }
 
   private load(project: string): Promise<Buffer | undefined> {
+    const generation = this.generation(project);
     const loaded = readFile(this.file(project), 'utf8').then(
       (text) => Buffer.from(text.trim(), 'hex'),
       () => undefined,
     );
     // Only a key that exists is remembered: a missing one may be created later.
-    void loaded.then((key) => key && this.known.set(project, loaded));
+    void loaded.then((key) => key && this.generation(project) === generation && this.known.set(project, loaded));
     return loaded;
   }
 

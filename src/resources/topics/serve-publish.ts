@@ -19,6 +19,9 @@ export async function servePublish(req: IncomingMessage, res: ServerResponse, li
     topic = encoded;
   }
   const method = (req.method ?? 'GET').toUpperCase();
+  // Before the topic check: a browser rejects any preflight that is not 2xx, and would
+  // then report a CORS failure instead of the 404's reason.
+  if (method === 'OPTIONS') return preflight(req, res, ['POST']);
   try {
     if (extra.length > 0) checkTopic(live.deployment, `${topic}/${extra.join('/')}`);
     checkTopic(live.deployment, topic);
@@ -26,7 +29,6 @@ export async function servePublish(req: IncomingMessage, res: ServerResponse, li
     if (isLessError(error)) return sendJson(res, 404, { error: 'Not Found', message: error.message }, CORS);
     throw error;
   }
-  if (method === 'OPTIONS') return preflight(req, res, ['POST']);
   if (method !== 'POST') {
     return sendJson(res, 405, { error: 'Method Not Allowed', message: `publish with POST and a JSON body` }, { ...CORS, Allow: 'POST' });
   }

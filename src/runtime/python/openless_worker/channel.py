@@ -47,11 +47,14 @@ class Channel:
             yield json.loads(body)
 
     def send(self, message):
+        """Encodes one message in the calling thread and sends it. LogBook.flush sends the
+        log chunks this way, so they are encoded on the log thread, not in the threads that
+        wrote the lines (they hold only str, which always encodes)."""
         self.send_encoded(encode(message))
 
     def send_encoded(self, text):
-        """Sends one message already encoded with encode() (so encoding errors surface in
-        the thread that produced the message, not here)."""
+        """Sends one message already encoded with encode(). Invocations encode their result
+        themselves, so that a value that is not JSON fails that invocation, in its thread."""
         with self._lock:
             self._queue.append(text)
             if self._writing:

@@ -26,7 +26,11 @@ class Handlers:
     def __init__(self, files):
         self._files = files
         self._loaded = {}
-        # One load at a time: two threads invoking a cold handler must not run its module twice.
+        # One lock per handler: two threads invoking a cold handler must not run its module
+        # twice, but a slow import must not hold up the first invocation of other handlers (nor
+        # deadlock when its module calls another function of the project while importing).
+        self._loading = {}
+        # Guards _loading and _module_names; held only briefly, never while importing.
         self._lock = threading.Lock()
         self._module_names = {}
 
@@ -35,6 +39,10 @@ class Handlers:
         if handler is not None:
             return handler
         with self._lock:
+            loading = self._loading.get(function_path)
+            if loading is None:
+                loading = self._loading[function_path] = threading.Lock()
+        with loading:
             handler = self._loaded.get(function_path)
             if handler is None:
                 # Output while importing is not part of the invocation that triggered it.
@@ -67,20 +75,21 @@ class Handlers:
 
     def _module_name(self, path):
         """A readable, unique, dot-free module name per handler (a dot would mean a parent package)."""
-        name = self._module_names.get(path)
-        if name is None:
-            relative = os.path.relpath(path, 'less')
-            if relative.endswith('.py'):
-                relative = relative[:-3]
-            base = 'less_handler_' + re.sub(r'\W', '_', relative)
-            name = base
-            taken = set(self._module_names.values())
-            suffix = 2
-            while name in taken:
-                name = '%s_%d' % (base, suffix)
-                suffix += 1
-            self._module_names[path] = name
-        return name
+        with self._lock:  # handlers load in parallel: two must not pick the same name
+            name = self._module_names.get(path)
+            if name is None:
+                relative = os.path.relpath(path, 'less')
+                if relative.endswith('.py'):
+                    relative = relative[:-3]
+                base = 'less_handler_' + re.sub(r'\W', '_', relative)
+                name = base
+                taken = set(self._module_names.values())
+                suffix = 2
+                while name in taken:
+                    name = '%s_%d' % (base, suffix)
+                    suffix += 1
+                self._module_names[path] = name
+            return name
 
 
 def _to_handler(module, function_path):
