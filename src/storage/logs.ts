@@ -44,6 +44,12 @@ export interface LogRecord {
   functionPath: string;
   /** The entry's lines in stored form (see encodeLine), joined with LINE_SEPARATOR. */
   text: string;
+  /**
+   * How many entries `text` holds, joined with ENTRY_SEPARATOR (default 1). An executor
+   * sends the finished invocations of one function path as one record per flush, so the
+   * log thread's work is per flush, not per invocation.
+   */
+  count?: number;
 }
 
 /**
@@ -58,6 +64,8 @@ export interface LogChunk {
   /** Lines in stored form (encodeLine), joined with LINE_SEPARATOR. */
   text: string;
   final: boolean;
+  /** With request id `-` only: `text` holds this many whole entries, joined with ENTRY_SEPARATOR. */
+  count?: number;
 }
 
 export interface LogEntry {
@@ -88,6 +96,8 @@ const LEVEL_WORDS: Record<LogLevel, string> = { start: 'START', end: 'END', info
 
 /** Separates the lines of one stored entry (a message's own newlines stay inside its line). */
 export const LINE_SEPARATOR = '\u001f';
+/** Separates entries where several travel or are stored together. */
+export const ENTRY_SEPARATOR = '\u001e';
 /** Separators cannot appear inside a stored line; a message's own become spaces. */
 const SEPARATORS = /[\u001e\u001f]/g;
 

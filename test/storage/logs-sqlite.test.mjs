@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as nextTick } from 'node:timers/promises';
 import { openDatabase } from '../../dist/storage/database.js';
-import { encodeLine, formatEntry, formatLogLine, LINE_SEPARATOR } from '../../dist/storage/logs.js';
+import { encodeLine, ENTRY_SEPARATOR, formatEntry, formatLogLine, LINE_SEPARATOR } from '../../dist/storage/logs.js';
 import { SqliteLogStore, MAX_MESSAGE_BYTES } from '../../dist/storage/sqlite/logs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'openless-logs-'));
@@ -185,4 +185,31 @@ test('close flushes; appends after close are dropped', () => {
   assert.deepEqual(again.read('p', 'sockets/demo/connect').map((e) => e.line.split(' ').at(-1)), ['words']);
   again.close();
   db.close();
+});
+
+test('a record may hold several entries (an executor joins a flush\'s worth): read and follow see each one', () => {
+  const { logs, done } = open();
+  const followed = [];
+  logs.subscribe('p', 'f', (entry) => followed.push(entry));
+  const entries = ['one', 'two', 'three'].map((message) => encodeLine(ts, 'info', 'req-1', message));
+  logs.append({ ts, project: 'p', functionPath: 'f', text: entries.join(ENTRY_SEPARATOR), count: 3 });
+  logs.append({ ts, project: 'p', functionPath: 'f', text: encodeLine(ts, 'info', 'req-2', 'four') });
+  const read = logs.read('p', 'f');
+  assert.deepEqual(read.map((e) => e.line.split(' ').at(-1)), ['one', 'two', 'three', 'four']);
+  assert.ok(read.every((e, i) => i === 0 || e.id > read[i - 1].id), 'ids increase');
+  assert.deepEqual(followed.map((e) => e.line.split(' ').at(-1)), ['one', 'two', 'three', 'four']);
+  assert.deepEqual(followed.map((e) => e.id), read.map((e) => e.id));
+  assert.deepEqual(logs.read('p', 'f', { afterId: read[1].id }).map((e) => e.line.split(' ').at(-1)), ['three', 'four']);
+  done();
+});
+
+test('a record of more entries than a row holds is spread over rows with distinct ids', () => {
+  const { logs, done } = open({ maxLinesPerFunction: 5000 });
+  const entries = Array.from({ length: 1500 }, (_, i) => encodeLine(ts, 'info', 'r', `m${i}`));
+  logs.append({ ts, project: 'p', functionPath: 'f', text: entries.join(ENTRY_SEPARATOR), count: entries.length });
+  const read = logs.read('p', 'f', { tail: 5000 });
+  assert.equal(read.length, 1500);
+  assert.equal(new Set(read.map((e) => e.id)).size, 1500);
+  assert.equal(read.at(-1).line.split(' ').at(-1), 'm1499');
+  done();
 });

@@ -10,7 +10,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 import type { ApiResponse, FromExecutor, HostCall, SerializedError, ToExecutor } from '../protocol.js';
-import { encodeLine, LINE_SEPARATOR, type LogChunk, type LogLevel } from '../../storage/logs.js';
+import { ENTRY_SEPARATOR, encodeLine, LINE_SEPARATOR, type LogChunk, type LogLevel } from '../../storage/logs.js';
 import { caseInsensitiveHeaders, runApi } from './api-invocation.js';
 import type { HandlerModule } from './handler-module.js';
 import { toHandlerModule } from './handler-module.js';
@@ -58,22 +58,54 @@ function scheduleLogFlush(): void {
 function flushLogs(): void {
   logFlushTimer = undefined;
   const chunks: LogChunk[] = [];
-  for (const log of dirtyLogs) {
-    chunks.push({ project: data.project, functionPath: log.functionPath, requestId: log.requestId, text: log.text, final: log.final });
-    log.text = '';
-    log.dirty = false;
+  for (const [functionPath, done] of finished) {
+    chunks.push({ project: data.project, functionPath, requestId: '-', text: done.text, final: true, count: done.count });
   }
-  dirtyLogs.length = 0;
+  finished.clear();
+  for (const log of endedAfterParts) chunks.push({ project: data.project, functionPath: log.functionPath, requestId: log.requestId, text: log.text, final: true });
+  endedAfterParts.length = 0;
+  // Lines of invocations still running go now, so a worker that dies later does not lose them.
+  for (const log of running) {
+    if (log.text === '') continue;
+    chunks.push({ project: data.project, functionPath: log.functionPath, requestId: log.requestId, text: log.text, final: false });
+    log.text = '';
+    log.sentPart = true;
+  }
   if (chunks.length > 0) data.logPort.postMessage(chunks);
 }
 
+/**
+ * Whole invocations ended since the last flush, per function path, already joined: the log
+ * thread then stores each function path's share with one append, whatever the message rate.
+ */
+const finished = new Map<string, { text: string; count: number }>();
+/** Entries per joined chunk at most (a row of the log store holds 1024). */
+const MAX_JOINED = 256;
+
+function finish(functionPath: string, entry: string): void {
+  const done = finished.get(functionPath);
+  if (!done) finished.set(functionPath, { text: entry, count: 1 });
+  else if (done.count < MAX_JOINED) {
+    done.text += ENTRY_SEPARATOR + entry;
+    done.count++;
+  } else {
+    // Full: send what is there now and start again (a burst longer than one flush).
+    flushLogs();
+    finished.set(functionPath, { text: entry, count: 1 });
+  }
+}
+
 // ---- logs: every line is attributed to its invocation ------------------------
-/** The log of one invocation; lines travel to the log thread every LOG_FLUSH_MS, END closes it. */
+/**
+ * The log of one invocation; END closes it. One that ends between two flushes (almost all)
+ * travels joined with the others of its function path; one still running at a flush sends
+ * its lines so far as a chunk of its own, and its later lines follow the same way.
+ */
 class InvocationLog {
-  /** Lines in stored form since the last flush: a string per line would cost more to send. */
+  /** Lines in stored form not sent yet: a string per line would cost more to send. */
   text = '';
-  dirty = false;
-  final = false;
+  /** Some lines already went as a chunk of their own (a long invocation). */
+  sentPart = false;
   constructor(
     readonly requestId: string,
     readonly functionPath: string,
@@ -82,15 +114,23 @@ class InvocationLog {
   write(level: LogLevel, message: string, final = false): void {
     const line = encodeLine(Date.now(), level, this.requestId, message);
     this.text = this.text === '' ? line : this.text + LINE_SEPARATOR + line;
-    this.final = final;
-    if (!this.dirty) {
-      this.dirty = true;
-      dirtyLogs.push(this);
-      scheduleLogFlush();
+    if (!final) {
+      running.add(this);
+    } else {
+      running.delete(this);
+      if (this.sentPart) endedAfterParts.push(this);
+      else {
+        finish(this.functionPath, this.text);
+        this.text = '';
+      }
     }
+    scheduleLogFlush();
   }
 }
-const dirtyLogs: InvocationLog[] = [];
+/** Invocations with lines written and no END yet. */
+const running = new Set<InvocationLog>();
+/** Invocations that ended after sending part of their lines: their last chunk is final. */
+const endedAfterParts: InvocationLog[] = [];
 
 interface InvocationContext {
   requestId: string;

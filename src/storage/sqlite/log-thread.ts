@@ -36,7 +36,7 @@ function take(wire: WireBatch<LogChunk>): void {
   const now = Date.now();
   for (const chunk of decodeBatch(wire)) {
     if (chunk.requestId === '-') {
-      store.append({ ts: now, project: chunk.project, functionPath: chunk.functionPath, text: chunk.text });
+      store.append({ ts: now, project: chunk.project, functionPath: chunk.functionPath, text: chunk.text, count: chunk.count ?? 1 });
       continue;
     }
     let entry = open.get(chunk.requestId);

@@ -14,14 +14,14 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from '../database.js';
-import { formatEntry, type LogEntry, type LogRecord } from '../logs.js';
+import { ENTRY_SEPARATOR, formatEntry, type LogEntry, type LogRecord } from '../logs.js';
 
 export const MAX_MESSAGE_BYTES = 256 * 1024;
 const TRUNCATED = '… [truncated]';
 /** Entries per row at most; also the factor between row ids and entry ids. */
 export const BATCH_SPAN = 1024;
 /** Separates entries inside a row (encodeLine keeps it out of the lines). */
-const SEPARATOR = '\u001e';
+const SEPARATOR = ENTRY_SEPARATOR;
 
 interface Row {
   id: number;
@@ -79,14 +79,14 @@ export class SqliteLogStore {
       const notifications: Array<() => void> = [];
       for (const [k, records] of groups) {
         const [project, functionPath] = splitKey(k);
-        for (let start = 0; start < records.length; start += BATCH_SPAN) {
-          const batch = records.slice(start, start + BATCH_SPAN);
+        for (const batch of rows(records)) {
+          const count = batch.reduce((sum, r) => sum + (r.count ?? 1), 0);
           const text = batch.map((r) => r.text).join(SEPARATOR);
-          const { lastInsertRowid } = this.insert.run(project, functionPath, batch.length, text);
+          const { lastInsertRowid } = this.insert.run(project, functionPath, count, text);
           const listeners = this.listeners.get(k);
           if (listeners) {
             const rowId = Number(lastInsertRowid);
-            notifications.push(() => batch.forEach((r, i) => this.notify(listeners, { id: rowId * BATCH_SPAN + i, line: formatEntry(r.text) })));
+            notifications.push(() => text.split(SEPARATOR).forEach((entry, i) => this.notify(listeners, { id: rowId * BATCH_SPAN + i, line: formatEntry(entry) })));
           }
         }
       }
@@ -98,7 +98,7 @@ export class SqliteLogStore {
     // After close the database may be gone; shutdown-time lines are dropped rather than thrown
     // into a handler's console.log.
     if (this.closed) return;
-    this.buffer.push(record.text.length * 3 <= MAX_MESSAGE_BYTES ? record : { ...record, text: truncate(record.text) });
+    this.buffer.push(record.text.length * 3 <= MAX_MESSAGE_BYTES ? record : { ...record, text: truncateEach(record.text) });
     if (this.scheduled !== undefined) return;
     const flushSafely = () => {
       try {
@@ -129,7 +129,7 @@ export class SqliteLogStore {
     // Listeners hear of entries after the transaction commits, never of ones rolled back.
     for (const notify of this.store(groups)) notify();
     for (const [k, records] of groups) {
-      const since = (this.sinceTrim.get(k) ?? 0) + records.length;
+      const since = (this.sinceTrim.get(k) ?? 0) + records.reduce((sum, r) => sum + (r.count ?? 1), 0);
       this.sinceTrim.set(k, since >= this.trimEvery ? 0 : since);
       if (since >= this.trimEvery) this.trim(k);
     }
@@ -215,6 +215,40 @@ function keyOf(project: string, functionPath: string): string {
 function splitKey(k: string): [string, string] {
   const i = k.indexOf('\0');
   return [k.slice(0, i), k.slice(i + 1)];
+}
+
+/** Consecutive records holding at most BATCH_SPAN entries in all (one row each). */
+function* rows(records: LogRecord[]): Generator<LogRecord[]> {
+  let batch: LogRecord[] = [];
+  let count = 0;
+  for (const record of records.flatMap(atMostOneRow)) {
+    const entries = record.count ?? 1;
+    if (batch.length > 0 && count + entries > BATCH_SPAN) {
+      yield batch;
+      batch = [];
+      count = 0;
+    }
+    batch.push(record);
+    count += entries;
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** A record of more entries than a row holds, as several records. */
+function atMostOneRow(record: LogRecord): LogRecord[] {
+  if ((record.count ?? 1) <= BATCH_SPAN) return [record];
+  const entries = record.text.split(SEPARATOR);
+  const parts: LogRecord[] = [];
+  for (let start = 0; start < entries.length; start += BATCH_SPAN) {
+    const slice = entries.slice(start, start + BATCH_SPAN);
+    parts.push({ ...record, text: slice.join(SEPARATOR), count: slice.length });
+  }
+  return parts;
+}
+
+/** Each entry of a record cut to MAX_MESSAGE_BYTES. */
+function truncateEach(text: string): string {
+  return text.includes(SEPARATOR) ? text.split(SEPARATOR).map(truncate).join(SEPARATOR) : truncate(text);
 }
 
 /** Cuts a message to MAX_MESSAGE_BYTES of UTF-8 (marker included), never inside a character. */

@@ -1,0 +1,38 @@
+// An invocation's log is one entry — START, its lines, END, one request id — whether it ends
+// within one log flush (joined with others of its function path) or runs across several.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { projectDir, startTestServer } from '../helpers/server.mjs';
+
+test('quick and slow invocations each log one whole entry, in order, under their request id', async (t) => {
+  const server = await startTestServer(t);
+  const root = await projectDir({
+    'less/apis/logs/run/get.js': `exports.process = async (request) => {
+  const wait = Number(request.query.wait ?? 0);
+  console.log('before', request.query.n);
+  if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
+  console.warn('after', request.query.n);
+  return { body: 'ok' };
+};
+`,
+  });
+  await server.deploy('logs', root);
+  // Slower than the 25 ms log flush: its lines travel in several chunks.
+  const calls = [['1', 0], ['2', 120], ['3', 0], ['4', 0]];
+  await Promise.all(calls.map(([n, wait]) => fetch(`${server.base}/logs/apis/logs/run?n=${n}&wait=${wait}`).then((res) => res.text())));
+  // Lines reach the log store shortly after the response (logs are flushed every 25 ms).
+  for (const [n] of calls) await server.waitForLog('logs', 'apis/logs/run/get', new RegExp(`WARN \\S+ after ${n}$`));
+  const text = await server.logs('logs', 'apis/logs/run/get');
+  const entries = text.trim().split(/\n(?=\S+ START )/);
+  assert.equal(entries.length, 4, text);
+  for (const entry of entries) {
+    const lines = entry.split('\n');
+    const id = lines[0].match(/^\S+ START (\S+)$/)[1];
+    const n = lines[1].match(/ INFO \S+ before (\d)$/)[1];
+    assert.match(lines[1], new RegExp(`^\\S+ INFO ${id} before ${n}$`));
+    assert.match(lines[2], new RegExp(`^\\S+ WARN ${id} after ${n}$`));
+    assert.match(lines[3], new RegExp(`^\\S+ END ${id} [\\d.]+ ms$`));
+    assert.equal(lines.length, 4);
+  }
+  assert.deepEqual(entries.map((entry) => entry.split('\n')[1].at(-1)).sort(), ['1', '2', '3', '4']);
+});
