@@ -13,15 +13,9 @@ import { answerCall, InvocationFailure, type Executor, type ExecutorOptions, typ
 import type { JsWorkerData } from './handler-worker.js';
 import { decodeBatch, encodeBatch, type WireBatch } from '../wire.js';
 import { Outbox } from '../outbox.js';
+import { InFlight, pickInstance } from '../in-flight.js';
 
 const workerFile = fileURLToPath(new URL('./handler-worker.js', import.meta.url));
-
-interface Pending {
-  resolve: (value: unknown) => void;
-  reject: (error: InvocationFailure) => void;
-  deadline: number;
-  slot: Slot;
-}
 
 class Slot {
   readonly inFlight = new Set<number>();
@@ -38,55 +32,36 @@ class Slot {
 
 export class JsWorkerPool implements Executor {
   private readonly slots: Slot[] = [];
-  private readonly pending = new Map<number, Pending>();
+  private readonly inFlight: InFlight<Slot>;
   private readonly pings = new Map<number, () => void>();
-  private nextId = 1;
-  private retiring: (() => void) | undefined;
   private retired = false;
-  /** One timer for all deadlines, set for the oldest: a timer per invocation costs more than the invocation's bookkeeping. */
-  private deadlineTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly workerData: Omit<JsWorkerData, 'logPort'>,
     private readonly host: HostServices,
     private readonly options: ExecutorOptions,
-  ) {}
+  ) {
+    this.inFlight = new InFlight(options.timeoutMs, (id, slot) => this.timedOut(id, slot));
+  }
 
   invoke(functionPath: string, requestId: string, invocation: Invocation): Promise<unknown> {
     // A retired deployment starts no new instance (it would never be stopped).
     if (this.retired) return Promise.reject(new InvocationFailure('lost', 'the deployment was replaced before this invocation could start'));
-    const slot = this.pickSlot();
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, deadline: Date.now() + this.options.timeoutMs, slot });
+    const slot = pickInstance(this.slots, this.options.maxInstances, () => this.spawn());
+    return this.inFlight.start(slot, (id) => {
       slot.inFlight.add(id);
       slot.send({ t: 'invoke', id, requestId, functionPath, invocation });
-      this.deadlineTimer ??= setTimeout(() => this.expire(), this.options.timeoutMs).unref();
     });
   }
 
-  /** Pending invocations are in start order, and all have the same timeout: the first is the oldest. */
-  private expire(): void {
-    this.deadlineTimer = undefined;
-    const now = Date.now();
-    for (const [id, pending] of this.pending) {
-      if (pending.deadline > now) {
-        this.deadlineTimer = setTimeout(() => this.expire(), pending.deadline - now).unref();
-        return;
-      }
-      this.timeOut(id);
-    }
-  }
-
+  /** Lets in-flight invocations finish, then lets every instance flush its logs and exit. */
   retire(): Promise<void> {
-    return new Promise((resolve) => {
-      this.retiring = () => {
-        this.retiring = undefined;
+    return new Promise((resolve) =>
+      this.inFlight.whenDrained(() => {
         this.retired = true;
         void Promise.all([...this.slots].map((slot) => this.exitGracefully(slot))).then(() => resolve());
-      };
-      if (this.pending.size === 0) this.retiring();
-    });
+      }),
+    );
   }
 
   /** An idle instance flushes its logs and exits by itself; a stuck one would be terminated by its timeout first. */
@@ -96,16 +71,6 @@ export class JsWorkerPool implements Executor {
       slot.worker.once('exit', () => resolve());
       slot.send({ t: 'retire' });
     });
-  }
-
-  private pickSlot(): Slot {
-    let best: Slot | undefined;
-    for (const slot of this.slots) {
-      if (slot.inFlight.size === 0) return slot;
-      if (!best || slot.inFlight.size < best.inFlight.size) best = slot;
-    }
-    if (!best || this.slots.length < this.options.maxInstances) return this.spawn();
-    return best;
   }
 
   private spawn(): Slot {
@@ -129,9 +94,8 @@ export class JsWorkerPool implements Executor {
     switch (message.t) {
       case 'result': {
         slot.inFlight.delete(message.id);
-        const pending = this.pending.get(message.id);
+        const pending = this.inFlight.end(message.id);
         if (!pending) return; // it already timed out
-        this.settle(message.id);
         if (message.ok) pending.resolve(message.value);
         else pending.reject(new InvocationFailure('error', message.error.message, message.error.stack ?? message.error.message));
         return;
@@ -148,20 +112,11 @@ export class JsWorkerPool implements Executor {
     }
   }
 
-  private settle(id: number): void {
-    this.pending.delete(id);
-    if (this.retiring && this.pending.size === 0) this.retiring();
-  }
-
-  private timeOut(id: number): void {
-    const pending = this.pending.get(id);
-    if (!pending) return;
-    this.settle(id);
-    pending.reject(new InvocationFailure('timeout', `the handler did not finish within ${this.options.timeoutMs} ms`));
-    const { slot } = pending;
+  /** The invocation was answered with a timeout; is its worker blocked (`while(true){}`) or only waiting? */
+  private timedOut(_id: number, slot: Slot): void {
     if (!slot.alive) return;
     // A responsive worker is only waiting on I/O: leave its other invocations alone.
-    const pingId = this.nextId++;
+    const pingId = this.inFlight.newId();
     const unresponsive = setTimeout(() => {
       this.pings.delete(pingId);
       this.terminate(slot, `an invocation on the same executor blocked it for more than ${this.options.timeoutMs} ms`);
@@ -183,12 +138,7 @@ export class JsWorkerPool implements Executor {
     if (!slot.alive) return;
     slot.alive = false;
     this.slots.splice(this.slots.indexOf(slot), 1);
-    for (const id of slot.inFlight) {
-      const pending = this.pending.get(id);
-      if (!pending) continue;
-      this.settle(id);
-      pending.reject(new InvocationFailure('lost', `the invocation was lost: ${reason}`));
-    }
+    for (const id of slot.inFlight) this.inFlight.end(id)?.reject(new InvocationFailure('lost', `the invocation was lost: ${reason}`));
     slot.inFlight.clear();
   }
 }

@@ -19,6 +19,7 @@ import { answerCall, InvocationFailure, type Executor, type ExecutorOptions, typ
 import type { ApiResponse, Invocation } from '../protocol.js';
 import { pythonCommand, pythonSdkDir } from './interpreter.js';
 import { PythonProcess } from './python-process.js';
+import { InFlight, pickInstance } from '../in-flight.js';
 import type { FromPython, PythonWorkerInit } from './wire.js';
 
 export interface PythonDeployment {
@@ -29,10 +30,7 @@ export interface PythonDeployment {
   env: Record<string, string>;
 }
 
-interface Pending {
-  resolve: (value: unknown) => void;
-  reject: (error: InvocationFailure) => void;
-  deadline: number;
+interface Running {
   process: PythonProcess;
   kind: Invocation['kind'];
 }
@@ -42,12 +40,8 @@ export class PythonPool implements Executor {
   private readonly active: PythonProcess[] = [];
   /** Active and draining processes: everything retire() must stop. */
   private readonly running = new Set<PythonProcess>();
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
-  private retiring: (() => void) | undefined;
+  private readonly inFlight: InFlight<Running>;
   private retired = false;
-  /** One timer for all deadlines, set for the oldest (as in the JavaScript pool). */
-  private deadlineTimer: NodeJS.Timeout | undefined;
   private readonly python: string;
 
   constructor(
@@ -57,39 +51,28 @@ export class PythonPool implements Executor {
     env: NodeJS.ProcessEnv = process.env,
   ) {
     this.python = pythonCommand(env);
+    this.inFlight = new InFlight(options.timeoutMs, (id, running) => {
+      this.forget(id, running.process);
+      this.drain(running.process);
+    });
   }
 
   invoke(functionPath: string, requestId: string, invocation: Invocation): Promise<unknown> {
     if (this.retired) return Promise.reject(new InvocationFailure('lost', 'the deployment was replaced before this invocation could start'));
-    const target = this.pick();
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, deadline: Date.now() + this.options.timeoutMs, process: target, kind: invocation.kind });
+    const target = pickInstance(this.active, this.options.maxInstances, () => this.spawn());
+    return this.inFlight.start({ process: target, kind: invocation.kind }, (id) => {
       target.inFlight.add(id);
       target.send({ t: 'invoke', id, requestId, functionPath, invocation });
-      this.deadlineTimer ??= setTimeout(() => this.expire(), this.options.timeoutMs).unref();
     });
   }
 
   retire(): Promise<void> {
-    return new Promise((resolve) => {
-      this.retiring = () => {
-        this.retiring = undefined;
+    return new Promise((resolve) =>
+      this.inFlight.whenDrained(() => {
         this.retired = true;
         void Promise.all([...this.running].map((process) => process.stop())).then(() => resolve());
-      };
-      if (this.pending.size === 0) this.retiring();
-    });
-  }
-
-  private pick(): PythonProcess {
-    let best: PythonProcess | undefined;
-    for (const candidate of this.active) {
-      if (candidate.inFlight.size === 0) return candidate;
-      if (!best || candidate.inFlight.size < best.inFlight.size) best = candidate;
-    }
-    if (!best || this.active.length < this.options.maxInstances) return this.spawn();
-    return best;
+      }),
+    );
   }
 
   private spawn(): PythonProcess {
@@ -106,10 +89,10 @@ export class PythonPool implements Executor {
   private receive(from: PythonProcess, message: Exclude<FromPython, { t: 'logs' }>): void {
     switch (message.t) {
       case 'result': {
-        const pending = this.pending.get(message.id);
+        const pending = this.inFlight.end(message.id);
         if (!pending) return; // it already timed out
-        this.settle(message.id);
-        if (message.ok) pending.resolve(pending.kind === 'api' ? decodeBody(message.value) : message.value);
+        this.forget(message.id, pending.data.process);
+        if (message.ok) pending.resolve(pending.data.kind === 'api' ? decodeBody(message.value) : message.value);
         else pending.reject(new InvocationFailure('error', message.error.message, message.error.stack ?? message.error.message));
         return;
       }
@@ -124,20 +107,6 @@ export class PythonPool implements Executor {
     }
   }
 
-  /** Pending invocations are in start order with one timeout: the first is the oldest. */
-  private expire(): void {
-    this.deadlineTimer = undefined;
-    const now = Date.now();
-    for (const [id, pending] of this.pending) {
-      if (pending.deadline > now) {
-        this.deadlineTimer = setTimeout(() => this.expire(), pending.deadline - now).unref();
-        return;
-      }
-      this.settle(id);
-      pending.reject(new InvocationFailure('timeout', `the handler did not finish within ${this.options.timeoutMs} ms`));
-      this.drain(pending.process);
-    }
-  }
 
   /** Its timed-out thread may run forever: no new work for this process, and stop it once idle. */
   private drain(target: PythonProcess): void {
@@ -149,13 +118,10 @@ export class PythonPool implements Executor {
     if (target.inFlight.size === 0) void target.stop();
   }
 
-  private settle(id: number): void {
-    const pending = this.pending.get(id);
-    if (!pending) return;
-    this.pending.delete(id);
-    pending.process.inFlight.delete(id);
-    if (pending.process.draining && pending.process.inFlight.size === 0) void pending.process.stop();
-    if (this.retiring && this.pending.size === 0) this.retiring();
+  /** The invocation left its process; a draining process that has none left stops. */
+  private forget(id: number, from: PythonProcess): void {
+    from.inFlight.delete(id);
+    if (from.draining && from.inFlight.size === 0) void from.stop();
   }
 
   /** The process is gone (crashed, killed or stopped); the invocations it held fail as "lost". */
@@ -164,10 +130,8 @@ export class PythonPool implements Executor {
     if (index >= 0) this.active.splice(index, 1);
     this.running.delete(gone);
     for (const id of [...gone.inFlight]) {
-      const pending = this.pending.get(id);
-      if (!pending) continue;
-      this.settle(id);
-      pending.reject(new InvocationFailure('lost', `the invocation was lost: ${reason}`));
+      gone.inFlight.delete(id);
+      this.inFlight.end(id)?.reject(new InvocationFailure('lost', `the invocation was lost: ${reason}`));
     }
   }
 }
