@@ -77,9 +77,8 @@ export class AdminClient {
     return this.json('POST', '/_admin/shutdown');
   }
 
-  async topicsFailed(name: string, filter: { topic?: string; subscriber?: string }): Promise<FailedDelivery[]> {
-    const answer = await this.json<{ failed: FailedDelivery[] }>('GET', `/_admin/projects/${encodeURIComponent(name)}/topics/failed?${new URLSearchParams(filter)}`);
-    return answer.failed;
+  topicsFailed(name: string, filter: { topic?: string; subscriber?: string; limit?: string }): Promise<{ failed: FailedDelivery[]; more: boolean }> {
+    return this.json('GET', `/_admin/projects/${encodeURIComponent(name)}/topics/failed?${new URLSearchParams(filter)}`);
   }
 
   topicsAction(name: string, action: 'retry' | 'purge', filter: { topic?: string; subscriber?: string }): Promise<{ retried?: number; purged?: number }> {

@@ -103,6 +103,7 @@ export const messages = {
   failedMessage: (topic: string, subscriber: string, id: number, attempts: number, publishedAt: string, nextAt: string) =>
     line(`${topic} → ${subscriber}: message ${id}, ${attempts} failed attempt(s), published ${publishedAt}, next attempt ${nextAt}`),
   failedError: (error: string) => line(`    last error: ${error.split('\n')[0]}`),
+  moreFailed: (shown: number) => line(`… and more: only the oldest ${shown} are shown — narrow with --topic / --subscriber, or raise --limit`),
   retried: (count: number) => line(`Retrying ${count} failed message(s) now — follow them with less-cli log --follow`),
   purged: (count: number) => line(`Dropped ${count} failed message(s)`),
   logPathMissing: 'no function path given — pass --path <function path>, e.g. --path apis/demo/hello/post (or --function)',
@@ -145,5 +146,6 @@ export const help = {
   topicsProject: 'the subscribing project',
   topicsTopic: 'only this topic',
   topicsSubscriber: 'only this subscriber (its folder name)',
+  topicsLimit: 'list at most n failures, oldest first (default 100)',
   tlsKey: 'PEM private key file for --tls-cert (default $LESS_TLS_KEY)',
 };

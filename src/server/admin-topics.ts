@@ -1,7 +1,7 @@
 /**
  * `less-cli topics failed|retry|purge` on the admin API (docs/admin-api.md):
  *
- *   GET  /_admin/projects/<p>/topics/failed[?topic=t&subscriber=s]  → { failed: [...] }
+ *   GET  /_admin/projects/<p>/topics/failed[?topic=t&subscriber=s&limit=n] → { failed: [...], more }
  *   POST /_admin/projects/<p>/topics/retry[?…]                      → { retried: n }
  *   POST /_admin/projects/<p>/topics/purge[?…]                      → { purged: n }
  *
@@ -11,6 +11,9 @@ import type { ServerResponse } from 'node:http';
 import { LessError } from '../errors.js';
 import { sendJson } from '../gateway/http-reply.js';
 import type { Delivery, DeliveryFilter, TopicStore } from '../storage/topics.js';
+
+/** Failures listed when the CLI does not say how many (`--limit`). */
+const DEFAULT_LIMIT = 100;
 
 /** A failed delivery as the CLI shows it. */
 export interface FailedDelivery {
@@ -31,7 +34,13 @@ export function serveTopicsAdmin(res: ServerResponse, method: string, action: st
   const subscriber = query.get('subscriber');
   if (topic) filter.topic = topic;
   if (subscriber) filter.subscriber = subscriber;
-  if (method === 'GET' && action === 'failed') return sendJson(res, 200, { failed: topics.failed(filter).map(toFailed) });
+  if (method === 'GET' && action === 'failed') {
+    const limit = query.has('limit') ? Number(query.get('limit')) : DEFAULT_LIMIT;
+    if (!Number.isInteger(limit) || limit < 1) throw new LessError('bad_request', `limit must be a whole number of at least 1 (got ${query.get('limit')}), e.g. --limit 100`);
+    // One more than asked for says whether there are more.
+    const failed = topics.failed(filter, limit + 1);
+    return sendJson(res, 200, { failed: failed.slice(0, limit).map(toFailed), more: failed.length > limit });
+  }
   if (method === 'POST' && action === 'retry') {
     const retried = topics.retryNow({ ...filter, failedOnly: true }, Date.now());
     onRetry();

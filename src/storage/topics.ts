@@ -76,8 +76,8 @@ export interface TopicStore {
   nextDueAfter(now: number): number | undefined;
   /** Every delivery of these subscribers becomes due at `now` (a redeploy, a restart, `topics retry`). */
   retryNow(filter: DeliveryFilter, now: number): number;
-  /** Deliveries that failed at least once, oldest first. */
-  failed(filter: DeliveryFilter): Delivery[];
+  /** Deliveries that failed at least once, oldest first, at most `limit`. */
+  failed(filter: DeliveryFilter, limit: number): Delivery[];
   /** Deletes the failed deliveries matching the filter; returns how many. */
   purge(filter: DeliveryFilter): number;
   /** Deletes every delivery *to* the project (its queues), and its undelivered messages. */

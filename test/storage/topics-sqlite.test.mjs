@@ -43,16 +43,16 @@ test('a failed delivery keeps its error and attempt count, retries at its time, 
   const [again] = store.take(A, 3000, 10, 5000);
   assert.equal(again.attempts, 1);
   store.fail(again.id, 'Error: smtp still down', 60_000);
-  const failed = store.failed({ project: 'shop' });
+  const failed = store.failed({ project: 'shop' }, 100);
   assert.equal(failed.length, 1, 'B never failed');
   assert.equal(failed[0].attempts, 2);
   assert.equal(failed[0].lastError, 'Error: smtp still down');
-  assert.deepEqual(store.failed({ project: 'shop', subscriber: 'update_stock' }), []);
-  assert.equal(store.failed({ project: 'shop', topic: 'order_placed', subscriber: 'send_email' }).length, 1);
+  assert.deepEqual(store.failed({ project: 'shop', subscriber: 'update_stock' }, 100), []);
+  assert.equal(store.failed({ project: 'shop', topic: 'order_placed', subscriber: 'send_email' }, 100).length, 1);
   assert.equal(store.retryNow({ project: 'shop', subscriber: 'send_email' }, 4000), 1);
   assert.equal(store.take(A, 4000, 10, 5000).length, 1);
   assert.equal(store.purge({ project: 'shop', subscriber: 'send_email' }), 1);
-  assert.deepEqual(store.failed({ project: 'shop' }), []);
+  assert.deepEqual(store.failed({ project: 'shop' }, 100), []);
   assert.equal(messages(), 1, 'B still holds the message');
 });
 

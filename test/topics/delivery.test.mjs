@@ -82,6 +82,13 @@ test('a subscriber failing every time blocks neither its sibling nor later messa
   assert.ok(retained.every((f) => f.attempts >= 2));
   const human = await lessCli(['topics', 'failed', '--project', 'shop', '--subscriber', 'always_fails'], { cwd: root, env });
   assert.match(human.stdout, /^\[less-cli\] flaky → topics\/flaky\/always_fails: message \d+, \d+ failed attempt\(s\), published .*\n\[less-cli\]     last error: cannot process message 1\n/);
+  const limited = await lessCli(['topics', 'failed', '--project', 'shop', '--limit', '2'], { cwd: root, env });
+  const lines = limited.stdout.trimEnd().split('\n');
+  assert.equal(lines.length, 5, limited.stdout);
+  assert.equal(lines[4], '[less-cli] … and more: only the oldest 2 are shown — narrow with --topic / --subscriber, or raise --limit');
+  const badLimit = await lessCli(['topics', 'failed', '--project', 'shop', '--limit', 'lots'], { cwd: root, env });
+  assert.equal(badLimit.code, 1);
+  assert.match(badLimit.stderr, /limit must be a whole number of at least 1 \(got lots\)/);
 
   await writeFile(join(root, 'less/topics/flaky/always_fails/index.js'), 'exports.process = async (message) => { console.log(`fixed got ${message.n}`); };\n');
   await server.deploy('shop', root);

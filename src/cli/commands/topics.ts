@@ -1,4 +1,4 @@
-/** `less-cli topics failed|retry|purge --project <p> [--topic t] [--subscriber s]` (docs/topics.md). */
+/** `less-cli topics failed|retry|purge --project <p> [--topic t] [--subscriber s]` (docs/topics.md); `failed` takes `--limit n`. */
 import { Command } from 'commander';
 import { LessError } from '../../errors.js';
 import { validateProjectName } from '../../project/names.js';
@@ -12,6 +12,7 @@ interface Flags {
   project: string;
   topic?: string;
   subscriber?: string;
+  limit?: string;
   json?: boolean;
 }
 
@@ -31,16 +32,17 @@ export function topicsCommand(): Command {
         await action(new AdminClient(settings()), flags).catch(explainNotFound(flags.project));
       });
   sub('failed', help.topicsFailed, async (client, flags) => {
-    const failed = await client.topicsFailed(flags.project, filterOf(flags));
+    const { failed, more } = await client.topicsFailed(flags.project, { ...filterOf(flags), ...(flags.limit ? { limit: flags.limit } : {}) });
     if (flags.json) return printJson(failed);
     if (failed.length === 0) return printLines([messages.noFailedMessages(flags.project)]);
-    printLines(
-      failed.flatMap((f) => [
+    printLines([
+      ...failed.flatMap((f) => [
         messages.failedMessage(f.topic, f.subscriber, f.message_id, f.attempts, f.published_at, f.next_attempt_at),
         messages.failedError(f.last_error ?? ''),
       ]),
-    );
-  });
+      ...(more ? [messages.moreFailed(failed.length)] : []),
+    ]);
+  }).option('--limit <n>', help.topicsLimit);
   sub('retry', help.topicsRetry, async (client, flags) => {
     const { retried } = await client.topicsAction(flags.project, 'retry', filterOf(flags));
     if (flags.json) return printJson({ retried });

@@ -177,9 +177,10 @@ export class SqliteTopicStore implements TopicStore {
       .run(now, ...params).changes;
   }
 
-  failed(filter: DeliveryFilter): Delivery[] {
+  failed(filter: DeliveryFilter, limit: number): Delivery[] {
     const { sql, params } = where(filter);
-    return (this.db.prepare(`${SELECT_DELIVERY} WHERE ${sql} AND d.attempts > 0 ORDER BY m.published_at, d.id`).all(...params) as DeliveryRow[]).map(toDelivery);
+    const rows = this.db.prepare(`${SELECT_DELIVERY} WHERE ${sql} AND d.attempts > 0 ORDER BY m.published_at, d.id LIMIT ?`).all(...params, limit) as DeliveryRow[];
+    return rows.map(toDelivery);
   }
 
   purge(filter: DeliveryFilter): number {
