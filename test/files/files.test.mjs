@@ -264,3 +264,20 @@ test('deleting the project deletes its files and its key: old URLs never work ag
   assert.equal(res.status, 403, 'the old key is gone with the project');
   assert.equal((await res.json()).code, 'files_signature_invalid');
 });
+
+test('the Python SDK signs the same URLs: upload from Python, download with a URL signed by JavaScript', async () => {
+  const signPy = async (body) => {
+    const res = await fetch(`${server.base}/box/apis/storage/sign_py`, { method: 'POST', body: JSON.stringify(body) });
+    return { status: res.status, body: await res.json() };
+  };
+  const upload = await signPy({ kind: 'upload', path: 'py/note.txt', options: { expires_in: 60 } });
+  assert.equal(upload.status, 200, JSON.stringify(upload.body));
+  assert.equal(new URL(upload.body.url).pathname, '/box/files/py/note.txt');
+  assert.equal((await fetch(local(upload.body.url), { method: 'PUT', body: 'from python' })).status, 200);
+  assert.equal(await (await fetch(local(await urlFor('get', 'py/note.txt')))).text(), 'from python');
+  const download = await signPy({ kind: 'get', path: 'py/note.txt' });
+  assert.equal(await (await fetch(local(download.body.url))).text(), 'from python');
+  const bad = await signPy({ kind: 'get', path: '../escape.txt' });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.code, 'files_invalid_path');
+});
