@@ -4,7 +4,7 @@
  * by language-router.ts.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { HostCall, Invocation, LogLevelFromHandler, ToExecutor } from './protocol.js';
+import type { FromExecutor, HostCall, Invocation, LogLevelFromHandler, SerializedError, ToExecutor } from './protocol.js';
 
 /** What handlers can reach on the host, provided by the server to every executor. */
 export interface HostServices {
@@ -16,8 +16,19 @@ export interface HostServices {
   openLogChannel(): MessagePort;
 }
 
+/**
+ * What every executor does with an instance's `publish` and `call` messages: publishes go to
+ * the host; a call is answered on the instance's own channel. Returns false for other messages.
+ */
+export function forwardToHost(host: HostServices, message: FromExecutor, reply: (message: Extract<ToExecutor, { t: 'reply' }>) => void): boolean {
+  if (message.t === 'publish') host.publish(message.socket, message.messageJson, message.ids);
+  else if (message.t === 'call') answerCall(host, message.id, message.call, reply);
+  else return false;
+  return true;
+}
+
 /** Answers an instance's host call on the instance's own channel, with the error's message and code if it fails. */
-export function answerCall(host: HostServices, id: number, call: HostCall, reply: (message: Extract<ToExecutor, { t: 'reply' }>) => void): void {
+function answerCall(host: HostServices, id: number, call: HostCall, reply: (message: Extract<ToExecutor, { t: 'reply' }>) => void): void {
   host.call(call).then(
     (value) => reply({ t: 'reply', id, ok: true, value }),
     (error: Error & { code?: string }) => reply({ t: 'reply', id, ok: false, error: { message: error.message, code: error.code } }),
@@ -28,6 +39,11 @@ export function answerCall(host: HostServices, id: number, call: HostCall, reply
 export type FailureKind = 'error' | 'timeout' | 'lost';
 
 export class InvocationFailure extends Error {
+  /** The handler threw: the caller sees its message, the log its stack. */
+  static thrown(error: SerializedError): InvocationFailure {
+    return new InvocationFailure('error', error.message, error.stack ?? error.message);
+  }
+
   readonly kind: FailureKind;
   readonly detail: string;
 

@@ -5,23 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { startTestServer } from '../helpers/server.mjs';
+import { everyJsonShape } from '../helpers/values.mjs';
 
 const fixture = fileURLToPath(new URL('../fixtures/projects/functions-mixed', import.meta.url));
 
-const object = {
-  text: 'it\'s "quoted" ü € \u2028 \\',
-  zero: 0,
-  float: 1.5,
-  negative: -3,
-  big: 12345678901234,
-  yes: true,
-  no: false,
-  nothing: null,
-  list: [1, 'two', { three: [3] }],
-  emptyObject: {},
-  emptyList: [],
-  emptyText: '',
-};
+const object = everyJsonShape;
 const payloads = [object, [1, 'two', null, { a: [] }], [], 42, -0.25, 'text', '', null, true, false, 0];
 const everyFunction = 'js_chain, js_echo, js_fail, js_loop, py_chain, py_echo, py_fail, py_loop';
 

@@ -5,23 +5,11 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { Client } from '../helpers/client.mjs';
 import { startTestServer } from '../helpers/server.mjs';
+import { everyJsonShape } from '../helpers/values.mjs';
 
 const fixture = fileURLToPath(new URL('../fixtures/projects/mixed-guide', import.meta.url));
 
-const value = {
-  text: 'it\'s "quoted" ü € \u2028 \\',
-  zero: 0,
-  float: 1.5,
-  negative: -3,
-  big: 12345678901234,
-  yes: true,
-  no: false,
-  nothing: null,
-  list: [1, 'two', { three: [3] }],
-  emptyObject: {},
-  emptyList: [],
-  emptyText: '',
-};
+const value = everyJsonShape;
 
 test('the guide flow through a mixed project, and JSON values across languages', async (t) => {
   const server = await startTestServer(t);

@@ -9,7 +9,7 @@
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import type { FromExecutor, Invocation, ToExecutor } from '../protocol.js';
-import { answerCall, InvocationFailure, type Executor, type ExecutorOptions, type HostServices } from '../executor.js';
+import { forwardToHost, InvocationFailure, type Executor, type ExecutorOptions, type HostServices } from '../executor.js';
 import type { JsWorkerData } from './handler-worker.js';
 import { decodeBatch, encodeBatch, type WireBatch } from '../wire.js';
 import { Outbox } from '../outbox.js';
@@ -91,21 +91,16 @@ export class JsWorkerPool implements Executor {
   }
 
   private receive(slot: Slot, message: FromExecutor): void {
+    if (forwardToHost(this.host, message, (reply) => slot.send(reply))) return;
     switch (message.t) {
       case 'result': {
         slot.inFlight.delete(message.id);
         const pending = this.inFlight.end(message.id);
         if (!pending) return; // it already timed out
         if (message.ok) pending.resolve(message.value);
-        else pending.reject(new InvocationFailure('error', message.error.message, message.error.stack ?? message.error.message));
+        else pending.reject(InvocationFailure.thrown(message.error));
         return;
       }
-      case 'publish':
-        this.host.publish(message.socket, message.messageJson, message.ids);
-        return;
-      case 'call':
-        answerCall(this.host, message.id, message.call, (reply) => slot.send(reply));
-        return;
       case 'pong':
         this.pings.get(message.id)?.();
         return;

@@ -15,7 +15,7 @@
  * A draining process takes no new invocation; the next one starts a replacement, which
  * does not count against the draining one.
  */
-import { answerCall, InvocationFailure, type Executor, type ExecutorOptions, type HostServices } from '../executor.js';
+import { forwardToHost, InvocationFailure, type Executor, type ExecutorOptions, type HostServices } from '../executor.js';
 import type { ApiResponse, Invocation } from '../protocol.js';
 import { pythonCommand, pythonSdkDir } from './interpreter.js';
 import { PythonProcess } from './python-process.js';
@@ -87,21 +87,16 @@ export class PythonPool implements Executor {
   }
 
   private receive(from: PythonProcess, message: Exclude<FromPython, { t: 'logs' }>): void {
+    if (forwardToHost(this.host, message, (reply) => from.send(reply))) return;
     switch (message.t) {
       case 'result': {
         const pending = this.inFlight.end(message.id);
         if (!pending) return; // it already timed out
         this.forget(message.id, pending.data.process);
         if (message.ok) pending.resolve(pending.data.kind === 'api' ? decodeBody(message.value) : message.value);
-        else pending.reject(new InvocationFailure('error', message.error.message, message.error.stack ?? message.error.message));
+        else pending.reject(InvocationFailure.thrown(message.error));
         return;
       }
-      case 'publish':
-        this.host.publish(message.socket, message.messageJson, message.ids);
-        return;
-      case 'call':
-        answerCall(this.host, message.id, message.call, (reply) => from.send(reply));
-        return;
       case 'pong':
         return;
     }
