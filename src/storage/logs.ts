@@ -18,6 +18,9 @@
  *
  * Lines are stored as producers make them (encodeLine: the timestamp still in epoch ms)
  * and formatted when read (formatEntry): writes happen per message, reads rarely.
+ * A line that follows another of the same request may be stored short (encodeNextLine:
+ * `+<ms since that line> <LEVEL>[ <message>]`, no request id): an invocation's log is then
+ * about half the bytes to move and store, and reads the same.
  */
 
 import type { MessagePort } from 'node:worker_threads';
@@ -112,6 +115,17 @@ export function encodeLine(ts: number, level: LogLevel, requestId: string, messa
   return `${head} ${message.includes('\u001e') || message.includes('\u001f') ? message.replace(SEPARATORS, ' ') : message}`;
 }
 
+/**
+ * The short stored form of a line written `sinceMs` after `previous`, a line in full form of
+ * the same request stored just before it (in the same entry). formatEntry gives it back the
+ * request id and timestamp.
+ */
+export function encodeNextLine(sinceMs: number, level: LogLevel, message: string): string {
+  const head = `+${sinceMs} ${LEVEL_WORDS[level]}`;
+  if (message === '') return head;
+  return `${head} ${message.includes('\u001e') || message.includes('\u001f') ? message.replace(SEPARATORS, ' ') : message}`;
+}
+
 /** A chunk from whole lines (the producers that are not on the hot path). */
 export function chunkOf(project: string, functionPath: string, requestId: string, lines: LogLine[], final: boolean): LogChunk {
   const text = lines.map((line) => encodeLine(line.ts, line.level, line.requestId, line.message)).join(LINE_SEPARATOR);
@@ -120,13 +134,29 @@ export function chunkOf(project: string, functionPath: string, requestId: string
 
 /** A stored entry as `less-cli log` shows it: one line of text per line, ISO timestamps. */
 export function formatEntry(stored: string): string {
+  // The last line in full form: the timestamp and request id of the short lines after it.
+  let fullTs = NaN;
+  let requestId = '';
   return stored
     .split(LINE_SEPARATOR)
     .map((line) => {
       const space = line.indexOf(' ');
+      if (line.startsWith('+')) {
+        const since = Number(line.slice(1, space < 0 ? undefined : space));
+        if (!Number.isFinite(fullTs) || !Number.isFinite(since)) return line;
+        const rest = space < 0 ? '' : line.slice(space + 1);
+        const levelEnd = rest.indexOf(' ');
+        const level = levelEnd < 0 ? rest : rest.slice(0, levelEnd);
+        const message = levelEnd < 0 ? '' : rest.slice(levelEnd);
+        return `${new Date(fullTs + since).toISOString()} ${level} ${requestId}${message}`;
+      }
       const ts = Number(line.slice(0, space));
       // Text not in stored form is shown as it is.
       if (space <= 0 || !Number.isFinite(ts)) return line;
+      fullTs = ts;
+      const idStart = line.indexOf(' ', space + 1) + 1;
+      const idEnd = line.indexOf(' ', idStart);
+      requestId = idStart > 0 ? line.slice(idStart, idEnd < 0 ? undefined : idEnd) : '';
       return new Date(ts).toISOString() + line.slice(space);
     })
     .join('\n');

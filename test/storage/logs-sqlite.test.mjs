@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as nextTick } from 'node:timers/promises';
 import { openDatabase } from '../../dist/storage/database.js';
-import { encodeLine, ENTRY_SEPARATOR, formatEntry, formatLogLine, LINE_SEPARATOR } from '../../dist/storage/logs.js';
+import { encodeLine, encodeNextLine, ENTRY_SEPARATOR, formatEntry, formatLogLine, LINE_SEPARATOR } from '../../dist/storage/logs.js';
 import { SqliteLogStore, MAX_MESSAGE_BYTES } from '../../dist/storage/sqlite/logs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'openless-logs-'));
@@ -148,6 +148,34 @@ test('separator characters in a message cannot split an entry or a line', () => 
     ['2026-11-27T17:40:21.123Z INFO req-1 a b c', '2026-11-27T17:40:21.123Z INFO req-1 next'],
   );
   assert.equal(formatEntry(encodeLine(ts, 'warn', 'r', 'x')), '2026-11-27T17:40:21.123Z WARN r x');
+  done();
+});
+
+test('short lines read back with the time and request id of the full line before them', () => {
+  const { logs, done } = open();
+  const text = [
+    encodeLine(ts, 'start', 'req-1', ''),
+    encodeNextLine(0, 'info', 'Message: "+1 INFO x"'),
+    encodeNextLine(2, 'error', 'Error: boom\n    at x (a.js:1:1)'),
+    encodeNextLine(3, 'end', '3.10 ms'),
+    // A later chunk of the same invocation starts with a full line again.
+    encodeLine(ts + 1000, 'info', 'req-1', 'late'),
+    encodeNextLine(1, 'warn', 'a\u001eb'),
+  ].join(LINE_SEPARATOR);
+  logs.append(rec({ text }));
+  assert.deepEqual(logs.read('p', 'sockets/demo/connect').map((e) => e.line), [
+    [
+      '2026-11-27T17:40:21.123Z START req-1',
+      '2026-11-27T17:40:21.123Z INFO req-1 Message: "+1 INFO x"',
+      '2026-11-27T17:40:21.125Z ERROR req-1 Error: boom',
+      '    at x (a.js:1:1)',
+      '2026-11-27T17:40:21.126Z END req-1 3.10 ms',
+      '2026-11-27T17:40:22.123Z INFO req-1 late',
+      '2026-11-27T17:40:22.124Z WARN req-1 a b',
+    ].join('\n'),
+  ]);
+  // Without a full line before it, a short line is shown as stored.
+  assert.equal(formatEntry(encodeNextLine(5, 'info', 'x')), '+5 INFO x');
   done();
 });
 

@@ -9,8 +9,8 @@ import { performance } from 'node:perf_hooks';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
-import type { ApiResponse, FromExecutor, HostCall, SerializedError, ToExecutor } from '../protocol.js';
-import { ENTRY_SEPARATOR, encodeLine, LINE_SEPARATOR, type LogChunk, type LogLevel } from '../../storage/logs.js';
+import type { ApiResponse, FromExecutor, HostCall, Invocation, SerializedError, ToExecutor } from '../protocol.js';
+import { ENTRY_SEPARATOR, encodeLine, encodeNextLine, LINE_SEPARATOR, type LogChunk, type LogLevel } from '../../storage/logs.js';
 import { caseInsensitiveHeaders, runApi } from './api-invocation.js';
 import type { HandlerModule } from './handler-module.js';
 import { toHandlerModule } from './handler-module.js';
@@ -111,9 +111,17 @@ class InvocationLog {
     readonly functionPath: string,
   ) {}
 
+  /** When the line in full form that starts `text` was written. */
+  private fullLineTs = 0;
+
   write(level: LogLevel, message: string, final = false): void {
-    const line = encodeLine(Date.now(), level, this.requestId, message);
-    this.text = this.text === '' ? line : this.text + LINE_SEPARATOR + line;
+    const now = Date.now();
+    if (this.text === '') {
+      this.fullLineTs = now;
+      this.text = encodeLine(now, level, this.requestId, message);
+    } else {
+      this.text += LINE_SEPARATOR + encodeNextLine(now - this.fullLineTs, level, message);
+    }
     if (!final) {
       running.add(this);
     } else {
@@ -213,15 +221,19 @@ const host = {
 
 // ---- handler modules ----------------------------------------------------------
 const modules = new Map<string, Promise<HandlerModule>>();
+/** The modules of `modules` that have finished loading. */
+const loadedModules = new Map<string, HandlerModule>();
 
 function loadModule(functionPath: string): Promise<HandlerModule> {
   let loaded = modules.get(functionPath);
   if (!loaded) {
     const file = data.files[functionPath];
     if (!file) return Promise.reject(new Error(`no handler deployed at ${functionPath}`));
-    loaded = current.run({ requestId: '-', functionPath }, () => import(pathToFileURL(file).href)).then((namespace: Record<string, unknown>) =>
-      toHandlerModule(namespace, functionPath),
-    );
+    loaded = current.run({ requestId: '-', functionPath }, () => import(pathToFileURL(file).href)).then((namespace: Record<string, unknown>) => {
+      const module = toHandlerModule(namespace, functionPath);
+      loadedModules.set(functionPath, module);
+      return module;
+    });
     // A module that failed to load is retried on the next invocation, like a cold start.
     loaded.catch(() => modules.delete(functionPath));
     modules.set(functionPath, loaded);
@@ -243,19 +255,9 @@ async function invoke(message: Extract<ToExecutor, { t: 'invoke' }>): Promise<vo
   const started = performance.now();
   log.write('start', '');
   try {
-    const handler = await loadModule(functionPath);
-    const value = await current.run({ requestId, functionPath, log }, async () => {
-      switch (invocation.kind) {
-        case 'api':
-          return runApi(handler, invocation.request);
-        case 'connect':
-          return toCloneable(await handler.process({ ...invocation.event, headers: caseInsensitiveHeaders(invocation.event.headers) }));
-        case 'event':
-          return toCloneable(await handler.process(invocation.payload));
-        case 'cron':
-          return toCloneable(await handler.process());
-      }
-    });
+    // A warm module is used as it is: one await less per invocation, each costing promise hooks (ALS).
+    const handler = loadedModules.get(functionPath) ?? (await loadModule(functionPath));
+    const value = await current.run({ requestId, functionPath, log }, () => runHandler(handler, invocation));
     if (invocation.kind === 'api' && (value as ApiResponse).body instanceof Uint8Array) outboxHoldsBytes = true;
     send({ t: 'result', id, ok: true, value });
   } catch (error) {
@@ -265,6 +267,26 @@ async function invoke(message: Extract<ToExecutor, { t: 'invoke' }>): Promise<vo
   } finally {
     log.write('end', `${(performance.now() - started).toFixed(2)} ms`, true);
   }
+}
+
+/** Calls the handler for one invocation; an `await` of its result outside `current.run` keeps the context. */
+function runHandler(handler: HandlerModule, invocation: Invocation): unknown {
+  switch (invocation.kind) {
+    case 'api':
+      return runApi(handler, invocation.request);
+    case 'connect':
+      return settledCloneable(handler.process({ ...invocation.event, headers: caseInsensitiveHeaders(invocation.event.headers) }));
+    case 'event':
+      return settledCloneable(handler.process(invocation.payload));
+    case 'cron':
+      return settledCloneable(handler.process());
+  }
+}
+
+/** The handler's result as data, whether it returned a promise or a value. */
+function settledCloneable(result: unknown): unknown {
+  const thenable = typeof (result as { then?: unknown } | null)?.then === 'function';
+  return thenable ? Promise.resolve(result).then(toCloneable) : toCloneable(result);
 }
 
 /** Results cross the thread boundary as JSON data: functions, class instances and cycles are not data. */

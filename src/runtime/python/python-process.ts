@@ -11,7 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import type { MessagePort } from 'node:worker_threads';
-import { encodeLine, LINE_SEPARATOR, type LogChunk } from '../../storage/logs.js';
+import { encodeLine, encodeNextLine, LINE_SEPARATOR, type LogChunk } from '../../storage/logs.js';
 import type { HostServices } from '../executor.js';
 import { Outbox } from '../outbox.js';
 import { encodeFrame, FrameDecoder, FrameError } from './framing.js';
@@ -124,6 +124,10 @@ export class PythonProcess {
 
 function toLogChunk(project: string, chunk: PythonLogChunk): LogChunk {
   const { functionPath, requestId, final } = chunk;
-  const text = chunk.lines.map(([ts, level, message]) => encodeLine(ts, level, requestId, message)).join(LINE_SEPARATOR);
+  // Lines after the chunk's first are stored short, relative to it (storage/logs.ts).
+  const first = chunk.lines[0]?.[0] ?? 0;
+  const text = chunk.lines
+    .map(([ts, level, message], i) => (i === 0 ? encodeLine(ts, level, requestId, message) : encodeNextLine(ts - first, level, message)))
+    .join(LINE_SEPARATOR);
   return { project, functionPath, requestId, text, final };
 }
