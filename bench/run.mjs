@@ -67,7 +67,11 @@ const loopback = (url) => url.replace('//localhost:', '//127.0.0.1:');
 /** Fresh servers: both baselines and an OpenLess server with its own new LESS_HOME. */
 async function startServers(root, port) {
   const home = await mkdtemp(join(root, 'home-'));
-  const [wsEcho, httpHello] = await Promise.all([startBaseline(here('./baselines/ws-echo.mjs')), startBaseline(here('./baselines/http-hello.mjs'))]);
+  const [wsEcho, wsFloor, httpHello] = await Promise.all([
+    startBaseline(here('./baselines/ws-echo.mjs')),
+    startBaseline(here('./baselines/ws-worker-echo.mjs')),
+    startBaseline(here('./baselines/http-hello.mjs')),
+  ]);
   lastHome = home;
   subjectServer = { home, port, pid: undefined };
   const resources = {};
@@ -77,9 +81,11 @@ async function startServers(root, port) {
   }
   const targets = {
     wsEcho,
+    wsFloor,
     httpHello,
     subjectPid: subjectServer.pid,
     baselineWs: `ws://127.0.0.1:${wsEcho.port}/`,
+    floorWs: `ws://127.0.0.1:${wsFloor.port}/`,
     subjectWs: loopback(resources['my-less-project'].sockets.demo),
     pythonWs: loopback(resources['my-less-project-py'].sockets.demo),
     topicsWs: loopback(resources['topics-bench'].sockets.bench),
@@ -145,6 +151,7 @@ async function measureSpeed(t, round) {
     record('msgCpu', s.side, cpuUs);
     say(s.side, `messages/s at ${PLAN.throughput.connections} connections: ${fmt(rate, 0)} (server CPU ${fmt(cpuUs, 1)} µs/message)`);
   }
+  await measureFloor(t, say);
   await measurePython(t, say);
   await measureTopics(t, say);
   for (const s of sides) {
@@ -153,6 +160,20 @@ async function measureSpeed(t, round) {
     record('reqCpu', s.side, cpuUs);
     say(s.side, `API GET requests/s: ${fmt(rate, 0)} (server CPU ${fmt(cpuUs, 1)} µs/request)`);
   }
+}
+
+/**
+ * The isolation floor (baselines/ws-worker-echo.mjs): the bare echo with its work on a worker
+ * thread. Information only — the distance between it and OpenLess is the runtime's own work
+ * per message (request ids, logs, timeouts, the SDK), not the thread hop.
+ */
+async function measureFloor(t, say) {
+  const { rate, cpuUs } = await throughput(t.floorWs, FRAME, { ...PLAN.throughput, pid: t.wsFloor.pid });
+  record('floorMsgs', 'subject', rate);
+  record('floorCpu', 'subject', cpuUs);
+  record('floorMsgs', 'baseline', samples.msgs.baseline.at(-1));
+  record('floorCpu', 'baseline', samples.msgCpu.baseline.at(-1));
+  say('baseline', `isolation floor messages/s at ${PLAN.throughput.connections} connections: ${fmt(rate, 0)} (server CPU ${fmt(cpuUs, 1)} µs/message)`);
 }
 
 /**
@@ -265,6 +286,8 @@ function table() {
       target: { text: 'ratio ≥ 0.8×', check: (_s, _b, ratio) => ratio >= 0.8 },
     },
     { figure: 'server CPU per message (same run)', unit: 'µs', digits: 1, ...summary('msgCpu') },
+    { figure: 'isolation floor: messages/s of the bare echo with its work on a worker thread', digits: 0, ...summary('floorMsgs') },
+    { figure: 'isolation floor: server CPU per message', unit: 'µs', digits: 1, ...summary('floorCpu') },
     {
       figure: `server memory per open connection (${hold.count.toLocaleString('en-US')} held)`,
       unit: 'KiB',
@@ -324,7 +347,7 @@ async function main() {
   ].join('\n\n');
   const failed = [...core.failed, ...python.failed.map((figure) => `Python ${figure}`), ...topics.failed.map((figure) => `topics ${figure}`)];
   const notes = [
-    `OpenLess (\`less-cli deploy\` of examples/web-sockets, examples/web-sockets-python, bench/fixtures/api-bench and bench/fixtures/topics-bench) vs bare baselines in their own processes: a \`ws\` echo server and a \`node:http\` server answering \`{"ok":true}\`.`,
+    `OpenLess (\`less-cli deploy\` of examples/web-sockets, examples/web-sockets-python, bench/fixtures/api-bench and bench/fixtures/topics-bench) vs bare baselines in their own processes: a \`ws\` echo server and a \`node:http\` server answering \`{"ok":true}\`. The isolation floor rows (information) are that \`ws\` echo with its work on one worker thread (bench/baselines/ws-worker-echo.mjs), in the OpenLess column.`,
     `Median of ${PLAN.rounds} round(s), baseline and OpenLess interleaved; ratio = median of the per-round ratios OpenLess/baseline; server CPU rows are informational (lower is better).`,
     `node ${process.version}, ${cpus().length} CPUs (load generator on the same machine), load average ${loadBefore} → ${loadAfter}${quick ? ', --quick (smoke run, not a measurement)' : ''}.`,
   ];
