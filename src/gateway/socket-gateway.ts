@@ -151,21 +151,31 @@ export class SocketGateway {
     let frame: Frame | undefined;
     while ((frame = connection.queue.shift())) {
       if (connection.ws.isPaused && connection.queue.length < this.limits.maxQueuedFrames / 2) connection.ws.resume();
-      await this.handle(connection, frame);
+      const handling = this.handle(connection, frame);
+      if (handling) await handling;
     }
     connection.busy = false;
     if (connection.closed) this.finish(connection);
   }
 
-  private async handle(connection: Connection, frame: Frame): Promise<void> {
+  /**
+   * Handles one frame; returns a promise only when a handler runs (an error reply is sent at
+   * once). Not an async function: this runs per message, and each async frame and await
+   * allocates on the thread that holds the sockets.
+   */
+  private handle(connection: Connection, frame: Frame): Promise<void> | undefined {
     const live = this.projects.get(connection.project);
     const definition = live?.sockets.get(connection.socket);
-    if (!live || !definition) return; // being removed: its connections are closing
+    if (!live || !definition) return undefined; // being removed: its connections are closing
     const parsed = parseFrame(frame, definition);
-    if ('reply' in parsed) return this.send(connection, parsed.reply);
+    if ('reply' in parsed) {
+      this.send(connection, parsed.reply);
+      return undefined;
+    }
     const { handler, data } = parsed;
-    const outcome = await live.invoker.invoke(handler.functionPath, { kind: 'event', payload: { connection_id: connection.id, data } });
-    if (!outcome.ok) this.send(connection, failureFrame(outcome, live.name, handler.functionPath));
+    return live.invoker.invoke(handler.functionPath, { kind: 'event', payload: { connection_id: connection.id, data } }).then((outcome) => {
+      if (!outcome.ok) this.send(connection, failureFrame(outcome, live.name, handler.functionPath));
+    });
   }
 
   private send(connection: Connection, text: string): void {

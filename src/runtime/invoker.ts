@@ -4,10 +4,10 @@
  * closes the entry when the executor could not: a timeout or a lost executor.
  * The request id is what a client sees in a 500 body or an error frame.
  */
-import { randomUUID } from 'node:crypto';
 import { chunkOf, type LogStore } from '../storage/logs.js';
 import { InvocationFailure, type Executor } from './executor.js';
 import type { Invocation } from './protocol.js';
+import { newRequestId } from './request-id.js';
 
 export type Outcome =
   | { ok: true; requestId: string; value: unknown }
@@ -20,24 +20,35 @@ export class Invoker {
     private readonly logs: LogStore,
   ) {}
 
-  /** `requestId`: given when the caller must know it before the invocation starts (nested function calls). */
-  async invoke(functionPath: string, invocation: Invocation, requestId: string = randomUUID()): Promise<Outcome> {
+  /**
+   * `requestId`: given when the caller must know it before the invocation starts (nested function calls).
+   * A promise chain rather than an async function: this runs once per message, and an async frame
+   * with an await allocates several objects more.
+   */
+  invoke(functionPath: string, invocation: Invocation, requestId: string = newRequestId()): Promise<Outcome> {
     const started = Date.now();
+    let running: Promise<unknown>;
     try {
-      const value = await this.executor.invoke(functionPath, requestId, invocation);
-      return { ok: true, requestId, value };
+      running = this.executor.invoke(functionPath, requestId, invocation);
     } catch (error) {
-      const failure = error instanceof InvocationFailure ? error : new InvocationFailure('error', String(error));
-      if (failure.kind !== 'error') {
-        const now = Date.now();
-        this.logs.append(
-          chunkOf(this.project, functionPath, requestId, [
-            { ts: now, level: 'error', requestId, message: failure.detail },
-            { ts: now, level: 'end', requestId, message: `${now - started} ms` },
-          ], true),
-        );
-      }
-      return { ok: false, requestId, failure };
+      // An executor that throws instead of rejecting (e.g. a worker that cannot start) is an outcome too.
+      running = Promise.reject(error);
     }
+    return running.then(
+      (value): Outcome => ({ ok: true, requestId, value }),
+      (error: unknown): Outcome => {
+        const failure = error instanceof InvocationFailure ? error : new InvocationFailure('error', String(error));
+        if (failure.kind !== 'error') {
+          const now = Date.now();
+          this.logs.append(
+            chunkOf(this.project, functionPath, requestId, [
+              { ts: now, level: 'error', requestId, message: failure.detail },
+              { ts: now, level: 'end', requestId, message: `${now - started} ms` },
+            ], true),
+          );
+        }
+        return { ok: false, requestId, failure };
+      },
+    );
   }
 }

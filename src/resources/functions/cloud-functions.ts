@@ -13,10 +13,10 @@
  * a function that calls itself forever would start thousands of invocations per second,
  * each alive until its own timeout (an async JavaScript handler cannot be stopped).
  */
-import { randomUUID } from 'node:crypto';
 import { LessError } from '../../errors.js';
 import type { CloudFunction } from '../../project/types.js';
 import type { Invoker, Outcome } from '../../runtime/invoker.js';
+import { newRequestId } from '../../runtime/request-id.js';
 
 /** Nested function calls allowed below a first one (a call at depth 33 is refused). */
 export const MAX_CALL_DEPTH = 32;
@@ -57,7 +57,7 @@ export class CloudFunctions {
   async invoke(name: string, payload: unknown, caller?: string): Promise<Outcome> {
     const fn = this.byName.get(name)!;
     const depth = (caller === undefined ? 0 : (this.depths.get(caller) ?? 0)) + 1;
-    const requestId = randomUUID();
+    const requestId = newRequestId();
     this.depths.set(requestId, depth);
     try {
       return await this.invoker.invoke(fn.handler.functionPath, { kind: 'event', payload }, requestId);
