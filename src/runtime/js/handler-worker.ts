@@ -14,7 +14,7 @@ import { ENTRY_SEPARATOR, encodeLine, encodeNextLine, LINE_SEPARATOR, type LogCh
 import { caseInsensitiveHeaders, runApi } from './api-invocation.js';
 import type { HandlerModule } from './handler-module.js';
 import { toHandlerModule } from './handler-module.js';
-import { decodeBatch, encodeBatch, type WireBatch } from '../wire.js';
+import { CONTROL_CHARACTER, decodeToExecutor, encodeFromExecutor, type WireBatch } from './js-wire.js';
 import { Outbox } from '../outbox.js';
 
 export interface JsWorkerData {
@@ -42,7 +42,7 @@ const LOG_FLUSH_MS = 25;
 /** An API result with a Buffer body is in the outbox: the batch cannot travel as JSON. */
 let outboxHoldsBytes = false;
 const outbox = new Outbox<FromExecutor>((batch) => {
-  port.postMessage(encodeBatch(batch, outboxHoldsBytes));
+  port.postMessage(encodeFromExecutor(batch, outboxHoldsBytes));
   outboxHoldsBytes = false;
 });
 let logFlushTimer: NodeJS.Timeout | undefined;
@@ -190,6 +190,9 @@ function hostError(error: SerializedError): Error {
 
 const socketNames = new Set(data.sockets);
 
+/** What every publish returns: one settled promise, as each new promise costs an AsyncLocalStorage hook. */
+const published = Promise.resolve();
+
 /** What `@chuva.io/less` reaches through `globalThis[Symbol.for('openless.host')]`. */
 const host = {
   project: data.project,
@@ -211,10 +214,10 @@ const host = {
     if (messageJson === undefined) {
       return Promise.reject(new TypeError(`sockets.${socket}.publish: the message must be JSON-serialisable (got ${typeof message})`));
     }
-    // Ids that are not strings cannot be connected: skipped like any unknown id.
-    const connectionIds = ids.filter((id): id is string => typeof id === 'string');
+    // Ids that are not strings, or hold control characters, name no connection: skipped like any unknown id.
+    const connectionIds = ids.filter((id): id is string => typeof id === 'string' && !CONTROL_CHARACTER.test(id));
     send({ t: 'publish', socket, messageJson, ids: connectionIds });
-    return Promise.resolve();
+    return published;
   },
 };
 (globalThis as Record<symbol, unknown>)[Symbol.for('openless.host')] = host;
@@ -249,44 +252,62 @@ function serializeError(error: unknown): SerializedError {
   return { message: `non-error thrown: ${format(error)}` };
 }
 
-async function invoke(message: Extract<ToExecutor, { t: 'invoke' }>): Promise<void> {
+/**
+ * Runs one invocation and sends its result. Not an async function: while AsyncLocalStorage
+ * is in use every promise runs a hook, so a handler that returns a value settles with no
+ * promise of ours, and one that returns a promise costs a single `then`.
+ */
+function invoke(message: Extract<ToExecutor, { t: 'invoke' }>): void {
   const { id, requestId, functionPath, invocation } = message;
   const log = new InvocationLog(requestId, functionPath);
   const started = performance.now();
   log.write('start', '');
-  try {
-    // A warm module is used as it is: one await less per invocation, each costing promise hooks (ALS).
-    const handler = loadedModules.get(functionPath) ?? (await loadModule(functionPath));
-    const value = await current.run({ requestId, functionPath, log }, () => runHandler(handler, invocation));
-    if (invocation.kind === 'api' && (value as ApiResponse).body instanceof Uint8Array) outboxHoldsBytes = true;
-    send({ t: 'result', id, ok: true, value });
-  } catch (error) {
+  const end = (): void => log.write('end', `${(performance.now() - started).toFixed(2)} ms`, true);
+  const fail = (error: unknown): void => {
     const serialized = serializeError(error);
     log.write('error', serialized.stack ?? serialized.message);
     send({ t: 'result', id, ok: false, error: serialized });
-  } finally {
-    log.write('end', `${(performance.now() - started).toFixed(2)} ms`, true);
-  }
+    end();
+  };
+  const succeed = (value: unknown): void => {
+    let result: unknown;
+    try {
+      // An API response is built by runApi; anything else a handler returns must be data.
+      result = invocation.kind === 'api' ? value : toCloneable(value);
+    } catch (error) {
+      return fail(error);
+    }
+    if (invocation.kind === 'api' && (result as ApiResponse).body instanceof Uint8Array) outboxHoldsBytes = true;
+    send({ t: 'result', id, ok: true, value: result });
+    end();
+  };
+  const run = (handler: HandlerModule): void => {
+    let returned: unknown;
+    try {
+      returned = current.run({ requestId, functionPath, log }, runHandler, handler, invocation);
+    } catch (error) {
+      return fail(error);
+    }
+    if (typeof (returned as { then?: unknown } | null)?.then === 'function') Promise.resolve(returned).then(succeed, fail);
+    else succeed(returned);
+  };
+  const handler = loadedModules.get(functionPath);
+  if (handler) run(handler);
+  else loadModule(functionPath).then(run, fail);
 }
 
-/** Calls the handler for one invocation; an `await` of its result outside `current.run` keeps the context. */
+/** Calls the handler for one invocation: its result, or a promise of it. */
 function runHandler(handler: HandlerModule, invocation: Invocation): unknown {
   switch (invocation.kind) {
     case 'api':
       return runApi(handler, invocation.request);
     case 'connect':
-      return settledCloneable(handler.process({ ...invocation.event, headers: caseInsensitiveHeaders(invocation.event.headers) }));
+      return handler.process({ ...invocation.event, headers: caseInsensitiveHeaders(invocation.event.headers) });
     case 'event':
-      return settledCloneable(handler.process(invocation.payload));
+      return handler.process(invocation.payload);
     case 'cron':
-      return settledCloneable(handler.process());
+      return handler.process();
   }
-}
-
-/** The handler's result as data, whether it returned a promise or a value. */
-function settledCloneable(result: unknown): unknown {
-  const thenable = typeof (result as { then?: unknown } | null)?.then === 'function';
-  return thenable ? Promise.resolve(result).then(toCloneable) : toCloneable(result);
 }
 
 /** Results cross the thread boundary as JSON data: functions, class instances and cycles are not data. */
@@ -297,10 +318,10 @@ function toCloneable(value: unknown): unknown {
 }
 
 port.on('message', (wire: WireBatch<ToExecutor>) => {
-  for (const message of decodeBatch(wire)) {
+  for (const message of decodeToExecutor(wire)) {
     switch (message.t) {
       case 'invoke':
-        void invoke(message);
+        invoke(message);
         break;
       case 'reply': {
         const pending = pendingCalls.get(message.id);

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { FromExecutor, Invocation, ToExecutor } from '../protocol.js';
 import { forwardToHost, InvocationFailure, type Executor, type ExecutorOptions, type HostServices } from '../executor.js';
 import type { JsWorkerData } from './handler-worker.js';
-import { decodeBatch, encodeBatch, type WireBatch } from '../wire.js';
+import { decodeFromExecutor, encodeToExecutor, type WireBatch } from './js-wire.js';
 import { Outbox } from '../outbox.js';
 import { InFlight, pickInstance } from '../in-flight.js';
 
@@ -21,7 +21,7 @@ class Slot {
   readonly inFlight = new Set<number>();
   alive = true;
   // Invocations and replies are JSON data (frames, request strings, stored values).
-  private readonly outbox = new Outbox<ToExecutor>((batch) => this.alive && this.worker.postMessage(encodeBatch(batch, false)));
+  private readonly outbox = new Outbox<ToExecutor>((batch) => this.alive && this.worker.postMessage(encodeToExecutor(batch)));
 
   constructor(readonly worker: Worker) {}
 
@@ -79,7 +79,7 @@ export class JsWorkerPool implements Executor {
     const slot = new Slot(worker);
     this.slots.push(slot);
     worker.on('message', (wire: WireBatch<FromExecutor>) => {
-      for (const message of decodeBatch(wire)) this.receive(slot, message);
+      for (const message of decodeFromExecutor(wire)) this.receive(slot, message);
     });
     // Bytes written straight to process.stdout/stderr bypass console; keep them in the log.
     worker.stdout.on('data', (chunk: Buffer) => this.host.log({ level: 'info', message: chunk.toString().trimEnd() }));
