@@ -10,7 +10,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 import type { ApiResponse, FromExecutor, HostCall, Invocation, SerializedError, ToExecutor } from '../protocol.js';
-import { ENTRY_SEPARATOR, encodeLine, encodeNextLine, LINE_SEPARATOR, type LogChunk, type LogLevel } from '../../storage/logs.js';
+import { InvocationLogs, type InvocationLog } from './invocation-logs.js';
 import { caseInsensitiveHeaders, runApi } from './api-invocation.js';
 import type { HandlerModule } from './handler-module.js';
 import { toHandlerModule } from './handler-module.js';
@@ -35,110 +35,21 @@ for (const key of Object.keys(process.env)) delete process.env[key];
 Object.assign(process.env, data.env);
 
 // ---- batching ---------------------------------------------------------------
-// Results, publishes and host calls leave once per turn of the event loop (latency).
-// Logs leave every LOG_FLUSH_MS: waking the log thread once per message would cost more
-// than the message itself. A retiring instance flushes them before it exits.
-const LOG_FLUSH_MS = 25;
+// Results, publishes and host calls leave once per turn of the event loop (latency);
+// logs leave on their own timer (invocation-logs.ts).
 /** An API result with a Buffer body is in the outbox: the batch cannot travel as JSON. */
 let outboxHoldsBytes = false;
 const outbox = new Outbox<FromExecutor>((batch) => {
   port.postMessage(encodeFromExecutor(batch, outboxHoldsBytes));
   outboxHoldsBytes = false;
 });
-let logFlushTimer: NodeJS.Timeout | undefined;
 
 function send(message: FromExecutor): void {
   outbox.push(message);
 }
 
-function scheduleLogFlush(): void {
-  logFlushTimer ??= setTimeout(flushLogs, LOG_FLUSH_MS);
-}
-
-function flushLogs(): void {
-  logFlushTimer = undefined;
-  const chunks: LogChunk[] = [];
-  for (const [functionPath, done] of finished) {
-    chunks.push({ project: data.project, functionPath, requestId: '-', text: done.text, final: true, count: done.count });
-  }
-  finished.clear();
-  for (const log of endedAfterParts) chunks.push({ project: data.project, functionPath: log.functionPath, requestId: log.requestId, text: log.text, final: true });
-  endedAfterParts.length = 0;
-  // Lines of invocations still running go now, so a worker that dies later does not lose them.
-  for (const log of running) {
-    if (log.text === '') continue;
-    chunks.push({ project: data.project, functionPath: log.functionPath, requestId: log.requestId, text: log.text, final: false });
-    log.text = '';
-    log.sentPart = true;
-  }
-  if (chunks.length > 0) data.logPort.postMessage(chunks);
-}
-
-/**
- * Whole invocations ended since the last flush, per function path, already joined: the log
- * thread then stores each function path's share with one append, whatever the message rate.
- */
-const finished = new Map<string, { text: string; count: number }>();
-/** Entries per joined chunk at most (a row of the log store holds 1024). */
-const MAX_JOINED = 256;
-
-function finish(functionPath: string, entry: string): void {
-  const done = finished.get(functionPath);
-  if (!done) finished.set(functionPath, { text: entry, count: 1 });
-  else if (done.count < MAX_JOINED) {
-    done.text += ENTRY_SEPARATOR + entry;
-    done.count++;
-  } else {
-    // Full: send what is there now and start again (a burst longer than one flush).
-    flushLogs();
-    finished.set(functionPath, { text: entry, count: 1 });
-  }
-}
-
 // ---- logs: every line is attributed to its invocation ------------------------
-/**
- * The log of one invocation; END closes it. One that ends between two flushes (almost all)
- * travels joined with the others of its function path; one still running at a flush sends
- * its lines so far as a chunk of its own, and its later lines follow the same way.
- */
-class InvocationLog {
-  /** Lines in stored form not sent yet: a string per line would cost more to send. */
-  text = '';
-  /** Some lines already went as a chunk of their own (a long invocation). */
-  sentPart = false;
-  constructor(
-    readonly requestId: string,
-    readonly functionPath: string,
-  ) {}
-
-  /** When the line in full form that starts `text` was written. */
-  private fullLineTs = 0;
-
-  write(level: LogLevel, message: string, final = false): void {
-    const now = Date.now();
-    if (this.text === '') {
-      this.fullLineTs = now;
-      this.text = encodeLine(now, level, this.requestId, message);
-    } else {
-      this.text += LINE_SEPARATOR + encodeNextLine(now - this.fullLineTs, level, message);
-    }
-    if (!final) {
-      running.add(this);
-    } else {
-      running.delete(this);
-      if (this.sentPart) endedAfterParts.push(this);
-      else {
-        finish(this.functionPath, this.text);
-        this.text = '';
-      }
-    }
-    scheduleLogFlush();
-  }
-}
-/** Invocations with lines written and no END yet. */
-const running = new Set<InvocationLog>();
-/** Invocations that ended after sending part of their lines: their last chunk is final. */
-const endedAfterParts: InvocationLog[] = [];
+const logs = new InvocationLogs(data.project, data.logPort);
 
 interface InvocationContext {
   requestId: string;
@@ -148,17 +59,13 @@ interface InvocationContext {
 const current = new AsyncLocalStorage<InvocationContext>();
 const loading: InvocationContext = { requestId: '-', functionPath: '-' };
 
-/** Output outside an invocation (module load, timers) is an entry of its own. */
-function strayLine(functionPath: string, level: LogLevel, message: string): void {
-  new InvocationLog('-', functionPath).write(level, message, true);
-}
 
 function capture(level: 'info' | 'warn' | 'error') {
   return (...args: unknown[]): void => {
     const context = current.getStore() ?? loading;
     const message = format(...args);
     if (context.log) context.log.write(level, message);
-    else strayLine(context.functionPath, level, message);
+    else logs.stray(context.functionPath, level, message);
   };
 }
 console.log = capture('info');
@@ -259,7 +166,7 @@ function serializeError(error: unknown): SerializedError {
  */
 function invoke(message: Extract<ToExecutor, { t: 'invoke' }>): void {
   const { id, requestId, functionPath, invocation } = message;
-  const log = new InvocationLog(requestId, functionPath);
+  const log = logs.open(requestId, functionPath);
   const started = performance.now();
   log.write('start', '');
   const end = (): void => log.write('end', `${(performance.now() - started).toFixed(2)} ms`, true);
@@ -318,6 +225,8 @@ function toCloneable(value: unknown): unknown {
 }
 
 port.on('message', (wire: WireBatch<ToExecutor>) => {
+  // The gateway sends the next batch once this one is taken (worker-pool.ts).
+  send({ t: 'ack' });
   for (const message of decodeToExecutor(wire)) {
     switch (message.t) {
       case 'invoke':
@@ -336,7 +245,7 @@ port.on('message', (wire: WireBatch<ToExecutor>) => {
         break;
       case 'retire':
         // Every invocation has settled: hand over the last logs, then end this instance.
-        flushLogs();
+        logs.flush();
         port.close();
         data.logPort.close();
         process.exit(0);
@@ -347,11 +256,11 @@ port.on('message', (wire: WireBatch<ToExecutor>) => {
 // A throw from a timer callback in user code must not take the instance down either.
 process.on('uncaughtException', (error) => {
   const context = current.getStore() ?? loading;
-  strayLine(context.functionPath, 'error', `Uncaught exception: ${error.stack ?? error.message}`);
+  logs.stray(context.functionPath, 'error', `Uncaught exception: ${error.stack ?? error.message}`);
 });
 
 // An unhandled rejection inside user code must not take the instance down (Node's default).
 process.on('unhandledRejection', (reason) => {
   const context = current.getStore() ?? loading;
-  strayLine(context.functionPath, 'error', `Unhandled promise rejection: ${reason instanceof Error ? reason.stack : format(reason)}`);
+  logs.stray(context.functionPath, 'error', `Unhandled promise rejection: ${reason instanceof Error ? reason.stack : format(reason)}`);
 });

@@ -1,0 +1,127 @@
+/**
+ * A handler worker's function log: every line belongs to an invocation (START, the
+ * handler's output, errors, END) and reaches the log store's thread without passing
+ * through the gateway.
+ *
+ * Lines leave every FLUSH_MS, not per invocation: waking the log thread once per message
+ * would cost more than the message. An invocation that ends between two flushes (almost
+ * all) travels joined with the others of its function path, so the log thread stores each
+ * function path's share with one append whatever the message rate. One still running at a
+ * flush sends its lines so far as a chunk of its own, and its later lines follow the same way.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import { ENTRY_SEPARATOR, encodeLine, encodeNextLine, LINE_SEPARATOR, type LogChunk, type LogLevel } from '../../storage/logs.js';
+
+const FLUSH_MS = 25;
+/** Entries per joined chunk at most (a row of the log store holds 1024). */
+const MAX_JOINED = 256;
+
+/** Whole entries of one function path, joined with ENTRY_SEPARATOR. */
+interface JoinedEntries {
+  text: string;
+  count: number;
+}
+
+export class InvocationLogs {
+  private readonly joined = new Map<string, JoinedEntries>();
+  /** Invocations with lines written and no END yet. */
+  private readonly running = new Set<InvocationLog>();
+  /** Invocations that ended after sending part of their lines: their last chunk is final. */
+  private readonly endedAfterParts: InvocationLog[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly project: string,
+    /** The log store's thread: it takes `LogChunk[]`. */
+    private readonly port: MessagePort,
+  ) {}
+
+  /** The log of a new invocation; nothing is written until its first line. */
+  open(requestId: string, functionPath: string): InvocationLog {
+    return new InvocationLog(this, requestId, functionPath);
+  }
+
+  /** Output outside any invocation (module load, timers) is an entry of its own. */
+  stray(functionPath: string, level: LogLevel, message: string): void {
+    new InvocationLog(this, '-', functionPath).write(level, message, true);
+  }
+
+  /** Sends every line written so far (also before the worker exits). */
+  readonly flush = (): void => {
+    this.timer = undefined;
+    const chunks: LogChunk[] = [];
+    for (const [functionPath, entries] of this.joined) {
+      chunks.push({ project: this.project, functionPath, requestId: '-', text: entries.text, final: true, count: entries.count });
+    }
+    this.joined.clear();
+    for (const log of this.endedAfterParts) chunks.push({ project: this.project, functionPath: log.functionPath, requestId: log.requestId, text: log.text, final: true });
+    this.endedAfterParts.length = 0;
+    // Lines of invocations still running go now, so a worker that dies later does not lose them.
+    for (const log of this.running) {
+      if (log.text === '') continue;
+      chunks.push({ project: this.project, functionPath: log.functionPath, requestId: log.requestId, text: log.text, final: false });
+      log.text = '';
+      log.sentPart = true;
+    }
+    if (chunks.length > 0) this.port.postMessage(chunks);
+  };
+
+  /** @internal for InvocationLog */
+  started(log: InvocationLog): void {
+    this.running.add(log);
+  }
+
+  /** @internal for InvocationLog: lines are waiting. */
+  scheduleFlush(): void {
+    this.timer ??= setTimeout(this.flush, FLUSH_MS);
+  }
+
+  /** @internal for InvocationLog */
+  ended(log: InvocationLog): void {
+    this.running.delete(log);
+    this.scheduleFlush();
+    if (log.sentPart) {
+      this.endedAfterParts.push(log);
+      return;
+    }
+    const entries = this.joined.get(log.functionPath);
+    if (entries && entries.count < MAX_JOINED) {
+      entries.text += ENTRY_SEPARATOR + log.text;
+      entries.count++;
+    } else {
+      // Full: send what is there now and start again (a burst longer than one flush).
+      if (entries) this.flush();
+      this.joined.set(log.functionPath, { text: log.text, count: 1 });
+    }
+    log.text = '';
+  }
+}
+
+export class InvocationLog {
+  /** Lines in stored form not sent yet (encodeLine): a string per line would cost more to send. */
+  text = '';
+  /** Some lines already went as a chunk of their own (a long invocation). */
+  sentPart = false;
+  /** When the line in full form that starts `text` was written. */
+  private fullLineTs = 0;
+
+  constructor(
+    private readonly logs: InvocationLogs,
+    readonly requestId: string,
+    readonly functionPath: string,
+  ) {}
+
+  /** Writes a line; `final` (END, or a stray line) closes the entry. */
+  write(level: LogLevel, message: string, final = false): void {
+    const now = Date.now();
+    if (this.text === '') {
+      this.fullLineTs = now;
+      this.text = encodeLine(now, level, this.requestId, message);
+      if (!final && !this.sentPart) this.logs.started(this);
+    } else {
+      this.text += LINE_SEPARATOR + encodeNextLine(now - this.fullLineTs, level, message);
+    }
+    if (final) this.logs.ended(this);
+    else this.logs.scheduleFlush();
+  }
+}
