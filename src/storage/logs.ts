@@ -110,9 +110,21 @@ const SEPARATORS = /[\u001e\u001f]/g;
  * when the line is read (reads are rare, writes are per message).
  */
 export function encodeLine(ts: number, level: LogLevel, requestId: string, message: string): string {
-  const head = `${ts} ${LEVEL_WORDS[level]} ${requestId}`;
+  const head = `${timestampText(ts)} ${LEVEL_WORDS[level]} ${requestId}`;
   if (message === '') return head;
   return `${head} ${message.includes('\u001e') || message.includes('\u001f') ? message.replace(SEPARATORS, ' ') : message}`;
+}
+
+let lastTimestamp = NaN;
+let lastTimestampText = '';
+
+/** Most lines of a busy second share their millisecond, and a 13-digit number is slow to print. */
+function timestampText(ts: number): string {
+  if (ts !== lastTimestamp) {
+    lastTimestamp = ts;
+    lastTimestampText = String(ts);
+  }
+  return lastTimestampText;
 }
 
 /**
