@@ -101,12 +101,13 @@ test('publishing to a socket that does not exist throws an error naming it', asy
 });
 
 test('publish reaches only listed connections open on that socket; unknown ids are skipped', async (t) => {
+  // An id holding a control character names no connection, even if it embeds a real id.
   const { server, connect } = await setup(t);
   const a = await connect();
   const b = await connect();
   const other = await Client.connect(`${server.ws}/frames/sockets/other`);
   const [idA, idB, otherId] = [await a.id(), await b.id(), await other.id()];
-  a.send({ channel: 'tell', data: { message: 'to b', to: ['missing-id', idB, null, otherId] } });
+  a.send({ channel: 'tell', data: { message: 'to b', to: ['missing-id', idB, null, otherId, `x\u001f${idA}`, `${idA}\u001e`] } });
   assert.equal(await b.next(), '"to b"');
   a.send({ channel: 'tell', data: { message: 'to a', to: [idA] } });
   assert.equal(await a.next(), '"to a"', 'a got nothing before its own message');
