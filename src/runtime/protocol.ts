@@ -76,6 +76,4 @@ export type FromExecutor =
   | { t: 'call'; id: number; call: HostCall }
   /** Fire-and-forget: ordering per connection follows message order. */
   | { t: 'publish'; socket: string; messageJson: string; ids: string[] }
-  | { t: 'pong'; id: number }
-  /** The JavaScript executor took a batch (js/worker-pool.ts sends the next one then). */
-  | { t: 'ack' };
+  | { t: 'pong'; id: number };

@@ -225,8 +225,6 @@ function toCloneable(value: unknown): unknown {
 }
 
 port.on('message', (wire: WireBatch<ToExecutor>) => {
-  // The gateway sends the next batch once this one is taken (worker-pool.ts).
-  send({ t: 'ack' });
   for (const message of decodeToExecutor(wire)) {
     switch (message.t) {
       case 'invoke':

@@ -4,7 +4,7 @@
  * A batch is one string: postMessage clones one flat string far faster than a tree of
  * small objects. The messages of every WebSocket frame — an event invocation one way, a
  * publish and a result without a value the other — have a compact form: a tag letter and
- * fields joined by US (an ack is a lone `a`), with no envelope to stringify and parse (JSON of the whole batch
+ * fields joined by US, with no envelope to stringify and parse (JSON of the whole batch
  * cost about a fifth of the server's CPU per frame). Every other message is `j` and its JSON.
  * Messages are joined by RS. Neither separator can occur inside a field: JSON text never
  * holds a raw control character, names and request ids are of a known alphabet, and the
@@ -62,7 +62,6 @@ export function encodeFromExecutor(batch: FromExecutor[], holdsBytes: boolean): 
     let encoded: string;
     if (message.t === 'publish') encoded = `p${message.socket}${US}${message.messageJson}${message.ids.length > 0 ? US + message.ids.join(US) : ''}`;
     else if (message.t === 'result' && message.ok && message.value === undefined) encoded = `r${message.id}`;
-    else if (message.t === 'ack') encoded = 'a';
     else encoded = `j${JSON.stringify(message)}`;
     wire += (i === 0 ? '' : RS) + encoded;
   }
@@ -75,8 +74,6 @@ export function decodeFromExecutor(wire: WireBatch<FromExecutor>): FromExecutor[
     switch (text.charCodeAt(0)) {
       case 0x72 /* r */:
         return { t: 'result', id: Number(text.slice(1)), ok: true, value: undefined };
-      case 0x61 /* a */:
-        return { t: 'ack' };
       case 0x70 /* p */: {
         const [socket, messageJson, ...ids] = text.slice(1).split(US);
         return { t: 'publish', socket: socket!, messageJson: messageJson!, ids };

@@ -17,39 +17,15 @@ import { InFlight, pickInstance } from '../in-flight.js';
 
 const workerFile = fileURLToPath(new URL('./handler-worker.js', import.meta.url));
 
-/**
- * One worker and what it holds. At most one batch is on its way to the worker at a time:
- * while it has not taken the last one (its `ack`), new messages gather into the next. A busy
- * worker then gets fewer, larger batches, and each batch costs a thread wake-up, which is
- * dearer than the messages in it (measured: 200 µs of CPU per round trip of a single
- * message between two threads on the 2-CPU bench VM, 10 µs per message in batches of 256).
- * An idle worker gets each batch at once, so latency is unchanged.
- */
 class Slot {
   readonly inFlight = new Set<number>();
   alive = true;
-  private readonly outbox = new Outbox<ToExecutor>((batch) => this.post(batch));
+  private readonly outbox = new Outbox<ToExecutor>((batch) => this.alive && this.worker.postMessage(encodeToExecutor(batch)));
 
   constructor(readonly worker: Worker) {}
 
   send(message: ToExecutor): void {
     this.outbox.push(message);
-  }
-
-  /** A ping must not wait behind a batch that a blocked worker will never take. */
-  sendNow(message: ToExecutor): void {
-    this.post([message]);
-  }
-
-  /** The worker took a batch. */
-  acknowledged(): void {
-    this.outbox.resume();
-  }
-
-  private post(batch: ToExecutor[]): void {
-    if (!this.alive) return;
-    this.worker.postMessage(encodeToExecutor(batch));
-    this.outbox.hold();
   }
 }
 
@@ -127,9 +103,6 @@ export class JsWorkerPool implements Executor {
       case 'pong':
         this.pings.get(message.id)?.();
         return;
-      case 'ack':
-        slot.acknowledged();
-        return;
     }
   }
 
@@ -146,7 +119,7 @@ export class JsWorkerPool implements Executor {
       clearTimeout(unresponsive);
       this.pings.delete(pingId);
     });
-    slot.sendNow({ t: 'ping', id: pingId });
+    slot.send({ t: 'ping', id: pingId });
   }
 
   private terminate(slot: Slot, reason: string): void {
