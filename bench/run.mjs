@@ -307,10 +307,20 @@ function table() {
 
 const loadAverage = () => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
 
+/** All CPUs' time so far and the part of it a hypervisor gave to other guests ("steal"), in ticks. */
+function cpuTicks() {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  return { total: fields.reduce((sum, ticks) => sum + ticks, 0), steal: fields[7] ?? 0 };
+}
+
+/** Percentage of CPU time stolen between two cpuTicks() readings. */
+const stolenPercent = (before, after) => (after.total > before.total ? (100 * (after.steal - before.steal)) / (after.total - before.total) : 0);
+
 async function main() {
   const root = await mkdtemp(join(tmpdir(), 'openless-bench-'));
   const port = await freePort();
   const loadBefore = loadAverage();
+  const ticksBefore = cpuTicks();
   log(`${quick ? 'quick' : 'full'} run: ${PLAN.rounds} round(s), node ${process.version}, ${cpus().length} CPUs, load average ${loadBefore}, LESS_HOME under ${root}, port ${port}`);
   let failure;
   try {
@@ -335,6 +345,7 @@ async function main() {
   if (failure) throw failure;
 
   const loadAfter = loadAverage();
+  const stolen = stolenPercent(ticksBefore, cpuTicks());
   const core = table();
   const python = pythonTable();
   const topics = topicsTable();
@@ -349,10 +360,12 @@ async function main() {
   const notes = [
     `OpenLess (\`less-cli deploy\` of examples/web-sockets, examples/web-sockets-python, bench/fixtures/api-bench and bench/fixtures/topics-bench) vs bare baselines in their own processes: a \`ws\` echo server and a \`node:http\` server answering \`{"ok":true}\`. The isolation floor rows (information) are that \`ws\` echo with its work on one worker thread (bench/baselines/ws-worker-echo.mjs), in the OpenLess column.`,
     `Median of ${PLAN.rounds} round(s), baseline and OpenLess interleaved; ratio = median of the per-round ratios OpenLess/baseline; server CPU rows are informational (lower is better).`,
-    `node ${process.version}, ${cpus().length} CPUs (load generator on the same machine), load average ${loadBefore} → ${loadAfter}${quick ? ', --quick (smoke run, not a measurement)' : ''}.`,
+    `node ${process.version}, ${cpus().length} CPUs (load generator on the same machine), load average ${loadBefore} → ${loadAfter}, CPU time taken by the hypervisor (steal) ${stolen.toFixed(0)} %${quick ? ', --quick (smoke run, not a measurement)' : ''}.`,
   ];
   // The bench itself loads every CPU, so only the load before it says whether other work was running.
   if (loadBefore > cpus().length / 2) notes.push('**Warning:** the machine was busy with other work during the run; absolute figures are noisy, ratios less so.');
+  // Steal means the VM's CPUs were partly given to other guests: every figure is slower and noisier.
+  if (stolen >= 5) notes.push(`**Warning:** the hypervisor took ${stolen.toFixed(0)} % of the CPU time during the run; absolute figures are low and noisy, ratios less so.`);
   const text = `${notes.join('\n')}\n\n${markdown}\n`;
   console.log(`\n${text}`);
   await writeFile(here('./results.md'), text);
