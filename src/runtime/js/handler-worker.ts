@@ -59,7 +59,6 @@ interface InvocationContext {
 const current = new AsyncLocalStorage<InvocationContext>();
 const loading: InvocationContext = { requestId: '-', functionPath: '-' };
 
-
 function capture(level: 'info' | 'warn' | 'error') {
   return (...args: unknown[]): void => {
     const context = current.getStore() ?? loading;

@@ -48,6 +48,8 @@ export class InvocationLogs {
 
   /** Sends every line written so far (also before the worker exits). */
   readonly flush = (): void => {
+    // Also when called before its time (a full chunk, an exit): the next line sets a new timer.
+    clearTimeout(this.timer);
     this.timer = undefined;
     const chunks: LogChunk[] = [];
     for (const [functionPath, entries] of this.joined) {

@@ -1,0 +1,79 @@
+// The worker side of function logs (src/runtime/js/invocation-logs.ts), driven directly:
+// what reaches the log thread's port, chunk by chunk.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
+import { InvocationLogs } from '../../dist/runtime/js/invocation-logs.js';
+import { ENTRY_SEPARATOR, formatEntry } from '../../dist/storage/logs.js';
+
+function channel(t) {
+  const { port1, port2 } = new MessageChannel();
+  t.after(() => {
+    port1.close();
+    port2.close();
+  });
+  const received = () => {
+    const chunks = [];
+    let message;
+    while ((message = receiveMessageOnPort(port1))) chunks.push(...message.message);
+    return chunks;
+  };
+  return { port: port2, received };
+}
+
+test('entries that end between two flushes travel joined, at most 256 to a chunk', async (t) => {
+  const { port, received } = channel(t);
+  const logs = new InvocationLogs('p', port);
+  for (let n = 0; n < 600; n++) {
+    const log = logs.open(`id-${n}`, 'sockets/demo/echo');
+    log.write('start', '');
+    log.write('info', `frame ${n}`);
+    log.write('end', '0.01 ms', true);
+  }
+  // The first two chunks left when full; the rest waits for the flush.
+  const early = received();
+  assert.deepEqual(early.map((chunk) => chunk.count), [256, 256]);
+  logs.flush();
+  const chunks = [...early, ...received()];
+  assert.deepEqual(chunks.map((chunk) => chunk.count), [256, 256, 88]);
+  const entries = chunks.flatMap((chunk) => {
+    assert.deepEqual([chunk.project, chunk.functionPath, chunk.requestId, chunk.final], ['p', 'sockets/demo/echo', '-', true]);
+    return chunk.text.split(ENTRY_SEPARATOR);
+  });
+  assert.equal(entries.length, 600);
+  entries.forEach((entry, n) => {
+    const lines = formatEntry(entry).split('\n');
+    assert.equal(lines.length, 3);
+    assert.match(lines[0], new RegExp(`^\\S+Z START id-${n}$`));
+    assert.match(lines[1], new RegExp(`^\\S+Z INFO id-${n} frame ${n}$`));
+    assert.match(lines[2], new RegExp(`^\\S+Z END id-${n} 0.01 ms$`));
+  });
+});
+
+test('an invocation still running at a flush sends its lines so far, and its end later', (t) => {
+  const { port, received } = channel(t);
+  const logs = new InvocationLogs('p', port);
+  const slow = logs.open('slow', 'apis/a/get');
+  slow.write('start', '');
+  slow.write('info', 'before');
+  logs.flush();
+  const [part] = received();
+  assert.deepEqual([part.requestId, part.final], ['slow', false]);
+  assert.match(formatEntry(part.text), /START slow\n.* INFO slow before$/);
+  slow.write('warn', 'after');
+  slow.write('end', '30.00 ms', true);
+  logs.flush();
+  const [last] = received();
+  assert.deepEqual([last.requestId, last.final], ['slow', true]);
+  assert.match(formatEntry(last.text), /WARN slow after\n.* END slow 30.00 ms$/);
+});
+
+test('a line outside any invocation is an entry of its own', (t) => {
+  const { port, received } = channel(t);
+  const logs = new InvocationLogs('p', port);
+  logs.stray('sockets/demo/connect', 'warn', 'loaded');
+  logs.flush();
+  const [chunk] = received();
+  assert.deepEqual([chunk.requestId, chunk.count], ['-', 1]);
+  assert.match(formatEntry(chunk.text), /^\S+Z WARN - loaded$/);
+});
