@@ -91,6 +91,16 @@ test('a throwing channel handler yields internal_error with a request id found i
   assert.deepEqual(await client.askJson('echo', 1), { echo: 1 });
 });
 
+test('a channel handler whose result has a throwing then getter fails like a throw', async (t) => {
+  const { server, connect } = await setup(t);
+  const client = await connect();
+  client.send({ channel: 'badthen' });
+  const reply = await client.nextJson();
+  assert.equal(reply.error, 'internal_error');
+  await server.waitForLog('frames', 'sockets/chat/badthen', new RegExp(`ERROR ${reply.request_id} Error: then getter exploded`));
+  assert.deepEqual(await client.askJson('echo', 2), { echo: 2 });
+});
+
 test('publishing to a socket that does not exist throws an error naming it', async (t) => {
   const { server, connect } = await setup(t);
   const client = await connect();

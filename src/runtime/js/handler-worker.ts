@@ -189,12 +189,15 @@ function invoke(message: Extract<ToExecutor, { t: 'invoke' }>): void {
   };
   const run = (handler: HandlerModule): void => {
     let returned: unknown;
+    let thenable: boolean;
     try {
       returned = current.run({ requestId, functionPath, log }, runHandler, handler, invocation);
+      // Inside the try: a returned object's `then` may be a getter that throws.
+      thenable = typeof (returned as { then?: unknown } | null)?.then === 'function';
     } catch (error) {
       return fail(error);
     }
-    if (typeof (returned as { then?: unknown } | null)?.then === 'function') Promise.resolve(returned).then(succeed, fail);
+    if (thenable) Promise.resolve(returned).then(succeed, fail);
     else succeed(returned);
   };
   const handler = loadedModules.get(functionPath);
