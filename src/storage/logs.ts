@@ -83,7 +83,7 @@ export interface LogStore {
   /** Cheap (hot path): queued, stored shortly after in a batch. */
   append(chunk: LogChunk): void;
   /**
-   * A port on which an executor thread posts `WireBatch<LogChunk>` batches (runtime/wire.ts) directly, so that its
+   * A port on which an executor thread posts `LogChunk[]` batches directly, so that its
    * logs never pass through the gateway thread. Transfer it to the executor.
    */
   openChannel(): MessagePort;

@@ -23,7 +23,7 @@ export interface JsWorkerData {
   files: Record<string, string>;
   sockets: string[];
   env: Record<string, string>;
-  /** Where this instance posts its log chunks, as `WireBatch<LogChunk>` (the log store's thread). */
+  /** Where this instance posts its log chunks, as `LogChunk[]` (the log store's thread). */
   logPort: MessagePort;
 }
 

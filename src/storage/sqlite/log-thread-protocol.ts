@@ -3,7 +3,7 @@ import type { LogChunk, LogEntry } from '../logs.js';
 
 export type ToLogThread =
   | { t: 'append'; chunks: LogChunk[] }
-  /** A producer's port: it carries `WireBatch<LogChunk>` batches (runtime/wire.ts). */
+  /** A producer's port: it carries `LogChunk[]` batches. */
   | { t: 'producer'; port: MessagePort }
   | { t: 'read'; id: number; project: string; functionPath: string; options: { tail?: number; afterId?: number } }
   | { t: 'watch'; project: string; functionPath: string; on: boolean }

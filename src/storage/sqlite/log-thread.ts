@@ -7,7 +7,6 @@
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { openDatabase } from '../database.js';
 import { LINE_SEPARATOR, type LogChunk } from '../logs.js';
-import { decodeBatch, type WireBatch } from '../../runtime/wire.js';
 import { SqliteLogStore } from './logs.js';
 import type { FromLogThread, ToLogThread } from './log-thread-protocol.js';
 
@@ -32,9 +31,9 @@ function reply(message: FromLogThread): void {
   port.postMessage(message);
 }
 
-function take(wire: WireBatch<LogChunk>): void {
+function take(chunks: LogChunk[]): void {
   const now = Date.now();
-  for (const chunk of decodeBatch(wire)) {
+  for (const chunk of chunks) {
     if (chunk.requestId === '-') {
       store.append({ ts: now, project: chunk.project, functionPath: chunk.functionPath, text: chunk.text, count: chunk.count ?? 1 });
       continue;
@@ -78,7 +77,7 @@ function producer(producerPort: MessagePort): void {
  */
 function drain(producerPort: MessagePort): void {
   let received: { message: unknown } | undefined;
-  while ((received = receiveMessageOnPort(producerPort))) take(received.message as WireBatch<LogChunk>);
+  while ((received = receiveMessageOnPort(producerPort))) take(received.message as LogChunk[]);
 }
 
 function drainAll(): void {
