@@ -2,6 +2,7 @@
 // what reaches the log thread's port, chunk by chunk.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { InvocationLogs } from '../../dist/runtime/js/invocation-logs.js';
 import { ENTRY_SEPARATOR, formatEntry } from '../../dist/storage/logs.js';
@@ -18,7 +19,9 @@ function channel(t) {
     while ((message = receiveMessageOnPort(port1))) chunks.push(...message.message);
     return chunks;
   };
-  return { port: port2, received };
+  /** The next batch posted, once it arrives. */
+  const next = async () => (await once(port1, 'message'))[0];
+  return { port: port2, received, next };
 }
 
 test('entries that end between two flushes travel joined, at most 256 to a chunk', async (t) => {
@@ -48,6 +51,17 @@ test('entries that end between two flushes travel joined, at most 256 to a chunk
     assert.match(lines[1], new RegExp(`^\\S+Z INFO id-${n} frame ${n}$`));
     assert.match(lines[2], new RegExp(`^\\S+Z END id-${n} 0.01 ms$`));
   });
+});
+
+test('the entry that starts a chunk after a full one still leaves on the timer', async (t) => {
+  const { port, received, next } = channel(t);
+  const logs = new InvocationLogs('p', port);
+  for (let n = 0; n <= 256; n++) logs.open(`id-${n}`, 'sockets/demo/echo').write('end', '0.01 ms', true);
+  assert.deepEqual(received().map((chunk) => chunk.count), [256]);
+  // Nothing else is written: only the flush timer can send entry 256.
+  const last = await next();
+  assert.deepEqual(last.map((chunk) => chunk.count), [1]);
+  assert.match(formatEntry(last[0].text), /END id-256 0\.01 ms$/);
 });
 
 test('an invocation still running at a flush sends its lines so far, and its end later', (t) => {

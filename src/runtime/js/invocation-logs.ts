@@ -81,21 +81,22 @@ export class InvocationLogs {
   /** @internal for InvocationLog */
   ended(log: InvocationLog): void {
     this.running.delete(log);
-    this.scheduleFlush();
     if (log.sentPart) {
       this.endedAfterParts.push(log);
-      return;
-    }
-    const entries = this.joined.get(log.functionPath);
-    if (entries && entries.count < MAX_JOINED) {
-      entries.text += ENTRY_SEPARATOR + log.text;
-      entries.count++;
     } else {
-      // Full: send what is there now and start again (a burst longer than one flush).
-      if (entries) this.flush();
-      this.joined.set(log.functionPath, { text: log.text, count: 1 });
+      const entries = this.joined.get(log.functionPath);
+      if (entries && entries.count < MAX_JOINED) {
+        entries.text += ENTRY_SEPARATOR + log.text;
+        entries.count++;
+      } else {
+        // Full: send what is there now and start again (a burst longer than one flush).
+        if (entries) this.flush();
+        this.joined.set(log.functionPath, { text: log.text, count: 1 });
+      }
+      log.text = '';
     }
-    log.text = '';
+    // After any early flush above, which cleared the timer: this entry must not wait for the next line.
+    this.scheduleFlush();
   }
 }
 
