@@ -3,7 +3,9 @@
  * removed in exactly one place, `remove`, called from the socket's `close` event — so a
  * closed connection can never linger (LESSONS: 2,000 cycles must not leave 2,000 objects).
  */
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
+import type { Runtime } from '../runtime/language-router.js';
 import type { LiveProject } from '../server/live-project.js';
 
 export interface Frame {
@@ -11,15 +13,41 @@ export interface Frame {
   isBinary: boolean;
 }
 
+export const enum FrameState {
+  /** Waits at the gateway: frames before it run on another deployment or runtime. */
+  Held,
+  /** With the executor, which runs a connection's frames one at a time, in order. */
+  Running,
+  /** Handled; leaves (and sends its reply, if any) once every frame before it has. */
+  Done,
+}
+
+/** A frame of a connection that has not finished yet. */
+export interface PendingFrame {
+  readonly frame: Frame;
+  state: FrameState;
+  /** An error frame for the client, sent when this frame leaves. */
+  reply?: string;
+}
+
 export interface Connection {
   readonly id: string;
   readonly project: string;
   readonly socket: string;
   readonly ws: WebSocket;
-  /** Frames waiting for their turn: one connection's frames run one at a time, in order. */
-  readonly queue: Frame[];
-  busy: boolean;
-  /** The client closed or was closed; `disconnect` runs once the queue is drained. */
+  /** The connection's transport (ws writes to it): corked while a batch of replies is written. */
+  readonly transport: Duplex;
+  corked: boolean;
+  /** Frames not finished yet, in arrival order; the Held ones are the last `held`. */
+  readonly pending: PendingFrame[];
+  held: number;
+  /** Frames with the executor, all on `runningOn`, in the executor of `runningRuntime`. */
+  running: number;
+  runningOn?: LiveProject;
+  runningRuntime?: Runtime;
+  /** `settle` is on the stack (a completion may arrive while it starts a frame). */
+  settling: boolean;
+  /** The client closed or was closed; `disconnect` runs once no frame is pending. */
   closed: boolean;
   /** Pings sent since the last pong. */
   unanswered: number;

@@ -15,11 +15,19 @@ function reply(error: SocketErrorCode, message: string, extra: Record<string, st
   return { reply: JSON.stringify({ error, message, ...extra }) };
 }
 
-export function parseFrame(frame: Frame, socket: Socket): { reply: string } | { handler: Handler; data: unknown } {
+/** A frame for a channel: its handler, its `data`, and the frame's text (JSON) it came from. */
+export interface ChannelFrame {
+  handler: Handler;
+  data: unknown;
+  text: string;
+}
+
+export function parseFrame(frame: Frame, socket: Socket): { reply: string } | ChannelFrame {
   if (frame.isBinary) return reply('binary_not_supported', `binary frames are not supported; ${SHAPE}`);
+  const text = frame.data.toString();
   let message: unknown;
   try {
-    message = JSON.parse(frame.data.toString());
+    message = JSON.parse(text);
   } catch {
     return reply('invalid_json', `the frame is not valid JSON; ${SHAPE}`);
   }
@@ -38,7 +46,7 @@ export function parseFrame(frame: Frame, socket: Socket): { reply: string } | { 
     const note = channel === 'connect' || channel === 'disconnect' ? ` ("${channel}" is an event handler, not a channel)` : '';
     return reply('channel_not_found', `socket "${socket.name}" has no channel "${channel}"${note}; ${list}`);
   }
-  return { handler, data };
+  return { handler, data, text };
 }
 
 /** A channel handler that threw or timed out: the client learns the request id, the log has the stack. */

@@ -2,17 +2,27 @@
  * Web Sockets (SPEC 2.2). Connect runs before the handshake completes; frames of a
  * connection are handled one at a time in arrival order; bad input gets an error
  * frame and never reaches a handler; `disconnect` runs exactly once per accepted
- * connection, after its queued frames.
+ * connection, after its pending frames.
  *
  *   upgrade ─► connect handler ─┬─ refused/threw ─► HTTP status, no disconnect
- *                               └─ ok ─► open ─► frames… ─► closed ─► queue drained ─► disconnect
+ *                               └─ ok ─► open ─► frames… ─► closed ─► none pending ─► disconnect
+ *
+ * One at a time without a round trip per frame: a frame goes to the executor as soon as it
+ * arrives, with the connection id as its sequence key, and the executor starts it once the
+ * frame before it has ended (Executor). A connection's frames thus reach a worker together and
+ * their replies come back together, written with one system call (cork). The gateway keeps
+ * the order of what it sends itself — error frames — by letting frames leave in arrival order,
+ * and holds a frame only when the frames before it run elsewhere: on the deployment a redeploy
+ * replaced, or in the other language's executor.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { LiveProject, ProjectLookup } from '../server/live-project.js';
-import { ConnectionRegistry, type Connection, type Frame } from './connections.js';
+import { runtimeOf } from '../runtime/language-router.js';
+import type { Outcome } from '../runtime/invoker.js';
+import { ConnectionRegistry, FrameState, type Connection, type Frame, type PendingFrame } from './connections.js';
 import { clientHeaders, queryObject, refuseUpgrade } from './http-reply.js';
 import { failureFrame, parseFrame } from './socket-frames.js';
 
@@ -22,7 +32,7 @@ export interface SocketLimits {
   pingIntervalMs: number;
   /** Unsent bytes to one client before it is closed with 1013. */
   maxBufferedBytes: number;
-  /** Frames waiting for their handler before the connection stops reading. */
+  /** Frames pending (not finished) before the connection stops reading. */
   maxQueuedFrames: number;
 }
 
@@ -40,6 +50,8 @@ export class SocketGateway {
   private readonly wss: WebSocketServer;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly disconnects = new Set<Promise<void>>();
+  /** Connections corked since the current callback began; uncorked on the next tick. */
+  private corked: Connection[] = [];
 
   constructor(
     private readonly projects: ProjectLookup,
@@ -75,7 +87,7 @@ export class SocketGateway {
       // The client left while `connect` ran: it was accepted, so its disconnect still runs.
       return this.track(this.runDisconnect(projectName, socketName, connectionId, undefined));
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, connectionId, live, socketName));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, socket, connectionId, live, socketName));
   }
 
   /** Sends `messageJson` to each listed connection open on that socket of that project. */
@@ -120,9 +132,24 @@ export class SocketGateway {
     });
   }
 
-  private open(ws: WebSocket, id: string, acceptedBy: LiveProject, socket: string): void {
+  private open(ws: WebSocket, transport: Duplex, id: string, acceptedBy: LiveProject, socket: string): void {
     const project = acceptedBy.name;
-    const connection: Connection = { id, project, socket, ws, queue: [], busy: false, closed: false, unanswered: 0 };
+    const connection: Connection = {
+      id,
+      project,
+      socket,
+      ws,
+      transport,
+      corked: false,
+      pending: [],
+      held: 0,
+      running: 0,
+      runningOn: undefined,
+      runningRuntime: undefined,
+      settling: false,
+      closed: false,
+      unanswered: 0,
+    };
     this.connections.add(connection);
     ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(connection, { data, isBinary }));
     ws.on('pong', () => {
@@ -131,7 +158,7 @@ export class SocketGateway {
     ws.on('error', noop); // protocol errors (e.g. 1009) close the socket; 'close' follows
     ws.on('close', () => {
       connection.closed = true;
-      if (!connection.busy) this.finish(connection);
+      if (connection.pending.length === 0) this.finish(connection);
     });
     // The socket (or project) was removed while `connect` ran: close as a removal would have.
     if (!this.projects.get(project)?.sockets.has(socket)) {
@@ -141,49 +168,94 @@ export class SocketGateway {
   }
 
   private receive(connection: Connection, frame: Frame): void {
-    connection.queue.push(frame);
-    if (connection.queue.length >= this.limits.maxQueuedFrames) connection.ws.pause();
-    if (!connection.busy) void this.drain(connection);
-  }
-
-  private async drain(connection: Connection): Promise<void> {
-    connection.busy = true;
-    let frame: Frame | undefined;
-    while ((frame = connection.queue.shift())) {
-      if (connection.ws.isPaused && connection.queue.length < this.limits.maxQueuedFrames / 2) connection.ws.resume();
-      const handling = this.handle(connection, frame);
-      if (handling) await handling;
-    }
-    connection.busy = false;
-    if (connection.closed) this.finish(connection);
+    const item: PendingFrame = { frame, state: FrameState.Held, reply: undefined };
+    connection.pending.push(item);
+    if (connection.pending.length >= this.limits.maxQueuedFrames) connection.ws.pause();
+    // Behind a held frame, a frame is held too: frames start in arrival order.
+    if (connection.held > 0 || !this.start(connection, item)) connection.held++;
+    else if (item.state === FrameState.Done) this.settle(connection);
   }
 
   /**
-   * Handles one frame; returns a promise only when a handler runs (an error reply is sent at
-   * once). Not an async function: this runs per message, and each async frame and await
-   * allocates on the thread that holds the sockets.
+   * Starts handling a frame: an error reply at once, or its channel handler. Returns false
+   * (and leaves the frame held) when frames before it still run on another deployment or runtime.
    */
-  private handle(connection: Connection, frame: Frame): Promise<void> | undefined {
+  private start(connection: Connection, item: PendingFrame): boolean {
     const live = this.projects.get(connection.project);
     const definition = live?.sockets.get(connection.socket);
-    if (!live || !definition) return undefined; // being removed: its connections are closing
-    const parsed = parseFrame(frame, definition);
-    if ('reply' in parsed) {
-      this.send(connection, parsed.reply);
-      return undefined;
+    if (!live || !definition) {
+      item.state = FrameState.Done; // being removed: its connections are closing
+      return true;
     }
-    const { handler, data } = parsed;
-    return live.invoker.invoke(handler.functionPath, { kind: 'event', payload: { connection_id: connection.id, data } }).then((outcome) => {
-      if (!outcome.ok) this.send(connection, failureFrame(outcome, live.name, handler.functionPath));
-    });
+    const parsed = parseFrame(item.frame, definition);
+    if ('reply' in parsed) {
+      item.state = FrameState.Done;
+      item.reply = parsed.reply;
+      return true;
+    }
+    const { handler, data, text } = parsed;
+    const runtime = runtimeOf(handler);
+    if (connection.running > 0 && (connection.runningOn !== live || connection.runningRuntime !== runtime)) return false;
+    item.state = FrameState.Running;
+    connection.running++;
+    connection.runningOn = live;
+    connection.runningRuntime = runtime;
+    const done = (outcome: Outcome): void => {
+      item.state = FrameState.Done;
+      connection.running--;
+      if (!outcome.ok) item.reply = failureFrame(outcome, live.name, handler.functionPath);
+      this.settle(connection);
+    };
+    const invocation = { kind: 'event', payload: { connection_id: connection.id, data }, frame: text } as const;
+    live.invoker.run(handler.functionPath, invocation, done, undefined, connection.id);
+    return true;
+  }
+
+  /** Lets finished frames leave in order (with their replies) and starts held frames whose turn came. */
+  private settle(connection: Connection): void {
+    // A frame started below may finish at once (a retired deployment) and call this again.
+    if (connection.settling) return;
+    connection.settling = true;
+    const { pending } = connection;
+    let progressed = true;
+    while (progressed) {
+      progressed = false;
+      while (pending.length > 0 && pending[0]!.state === FrameState.Done) {
+        const { reply } = pending.shift()!;
+        if (reply !== undefined) this.send(connection, reply);
+        progressed = true;
+      }
+      while (connection.held > 0 && this.start(connection, pending[pending.length - connection.held]!)) {
+        connection.held--;
+        progressed = true;
+      }
+    }
+    connection.settling = false;
+    if (connection.ws.isPaused && pending.length < this.limits.maxQueuedFrames / 2) connection.ws.resume();
+    if (connection.closed && pending.length === 0) this.finish(connection);
   }
 
   private send(connection: Connection, text: string): void {
     const { ws } = connection;
     if (ws.readyState !== WebSocket.OPEN) return;
+    // Replies of one batch from a worker leave in one write: cork now, uncork after this callback.
+    if (!connection.corked) {
+      connection.corked = true;
+      connection.transport.cork();
+      if (this.corked.push(connection) === 1) process.nextTick(this.uncork);
+    }
     ws.send(text);
     if (ws.bufferedAmount > this.limits.maxBufferedBytes) ws.close(1013, 'client too slow: unsent data over the limit');
   }
+
+  private readonly uncork = (): void => {
+    const corked = this.corked;
+    this.corked = [];
+    for (const connection of corked) {
+      connection.corked = false;
+      connection.transport.uncork();
+    }
+  };
 
   private finish(connection: Connection): void {
     this.connections.remove(connection);

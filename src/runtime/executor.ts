@@ -55,9 +55,20 @@ export class InvocationFailure extends Error {
   }
 }
 
+/**
+ * How an invocation ended: no failure and the handler's result, or why there is none. Called
+ * exactly once, from the executor's own event (a result arriving, a timeout), so a caller sees
+ * the completions of one executor in the order they happen.
+ */
+export type Completion = (failure: InvocationFailure | undefined, value?: unknown) => void;
+
 export interface Executor {
-  /** Resolves with the handler's result; rejects with an InvocationFailure. */
-  invoke(functionPath: string, requestId: string, invocation: Invocation): Promise<unknown>;
+  /**
+   * Runs one invocation. Invocations given the same `sequence` key (a WebSocket connection's
+   * frames) run one at a time, in the order of these calls: each starts once the one before it
+   * has ended — settled, timed out, or been lost — and its timeout counts from its own start.
+   */
+  invoke(functionPath: string, requestId: string, invocation: Invocation, done: Completion, sequence?: string): void;
   /** Lets in-flight invocations finish (each is bounded by its timeout), then stops. */
   retire(): Promise<void>;
 }

@@ -1,33 +1,37 @@
 /**
  * The bookkeeping every executor needs for its invocations in flight: an id per invocation,
- * its promise, its deadline, and waiting until none is left (retire). One timer serves every
- * deadline, set for the oldest: a timer per invocation costs more than the invocation's
- * bookkeeping, and with one timeout for all, start order is deadline order.
+ * the callback that learns how it ended, its deadline, and waiting until none is left (retire).
+ * One timer serves every deadline, set for the oldest: a timer per invocation costs more than
+ * the invocation's bookkeeping, and with one timeout for all, start order is deadline order.
+ *
+ * An invocation queued behind another of its sequence (sequences.ts) is *waiting*: it has no
+ * deadline until `begin`, as its timeout counts from its own start.
  */
-import { InvocationFailure } from './executor.js';
+import { InvocationFailure, type Completion } from './executor.js';
 
 export interface InFlightInvocation<T> {
-  resolve: (value: unknown) => void;
-  reject: (error: InvocationFailure) => void;
+  done: Completion;
   deadline: number;
   /** What the executor keeps with it (the instance running it, …). */
   data: T;
 }
 
 export class InFlight<T> {
-  private readonly entries = new Map<number, InFlightInvocation<T>>();
+  /** Started invocations, in deadline order (Map order is insertion order). */
+  private readonly timed = new Map<number, InFlightInvocation<T>>();
+  private readonly waiting = new Map<number, InFlightInvocation<T>>();
   private nextId = 1;
   private timer: NodeJS.Timeout | undefined;
-  private waiting: Array<() => void> = [];
+  private drained: Array<() => void> = [];
 
-  /** `timedOut` runs after an invocation past its deadline was rejected with a `timeout` failure. */
+  /** `timedOut` runs after an invocation past its deadline was answered with a `timeout` failure. */
   constructor(
     private readonly timeoutMs: number,
     private readonly timedOut: (id: number, data: T) => void,
   ) {}
 
   get size(): number {
-    return this.entries.size;
+    return this.timed.size + this.waiting.size;
   }
 
   /** An id that no invocation uses (for pings). */
@@ -35,29 +39,46 @@ export class InFlight<T> {
     return this.nextId++;
   }
 
-  /** Registers an invocation, lets `send` dispatch it under its id, and returns its result's promise. */
-  start(data: T, send: (id: number) => void): Promise<unknown> {
-    const id = this.newId();
-    return new Promise((resolve, reject) => {
-      this.entries.set(id, { resolve, reject, deadline: Date.now() + this.timeoutMs, data });
-      send(id);
+  /** Registers an invocation and returns its id; a `waiting` one gets its deadline at `begin`. */
+  start(data: T, done: Completion, waiting = false): number {
+    const id = this.nextId++;
+    if (waiting) {
+      this.waiting.set(id, { done, deadline: Infinity, data });
+    } else {
+      this.timed.set(id, { done, deadline: Date.now() + this.timeoutMs, data });
       this.timer ??= setTimeout(this.expire, this.timeoutMs).unref();
-    });
+    }
+    return id;
+  }
+
+  /** A waiting invocation starts now: its timeout counts from here. */
+  begin(id: number): void {
+    const entry = this.waiting.get(id);
+    if (!entry) return;
+    this.waiting.delete(id);
+    entry.deadline = Date.now() + this.timeoutMs;
+    this.timed.set(id, entry);
+    this.timer ??= setTimeout(this.expire, this.timeoutMs).unref();
+  }
+
+  isWaiting(id: number): boolean {
+    return this.waiting.has(id);
   }
 
   get(id: number): InFlightInvocation<T> | undefined {
-    return this.entries.get(id);
+    return this.timed.get(id) ?? this.waiting.get(id);
   }
 
-  /** Removes the invocation (the caller settles its promise); undefined if it had ended already. */
+  /** Removes the invocation (the caller calls its `done`); undefined if it had ended already. */
   end(id: number): InFlightInvocation<T> | undefined {
-    const entry = this.entries.get(id);
-    if (!entry) return undefined;
-    this.entries.delete(id);
-    if (this.entries.size === 0 && this.waiting.length > 0) {
-      const waiting = this.waiting;
-      this.waiting = [];
-      for (const resolve of waiting) resolve();
+    let entry = this.timed.get(id);
+    if (entry) this.timed.delete(id);
+    else if ((entry = this.waiting.get(id))) this.waiting.delete(id);
+    else return undefined;
+    if (this.drained.length > 0 && this.size === 0) {
+      const drained = this.drained;
+      this.drained = [];
+      for (const then of drained) then();
     }
     return entry;
   }
@@ -67,20 +88,20 @@ export class InFlight<T> {
    * last one ending: an executor that retires then takes no invocation in between.
    */
   whenDrained(then: () => void): void {
-    if (this.entries.size === 0) then();
-    else this.waiting.push(then);
+    if (this.size === 0) then();
+    else this.drained.push(then);
   }
 
   private readonly expire = (): void => {
     this.timer = undefined;
     const now = Date.now();
-    for (const [id, entry] of this.entries) {
+    for (const [id, entry] of this.timed) {
       if (entry.deadline > now) {
         this.timer = setTimeout(this.expire, entry.deadline - now).unref();
         return;
       }
       this.end(id);
-      entry.reject(new InvocationFailure('timeout', `the handler did not finish within ${this.timeoutMs} ms`));
+      entry.done(new InvocationFailure('timeout', `the handler did not finish within ${this.timeoutMs} ms`));
       this.timedOut(id, entry.data);
     }
   };

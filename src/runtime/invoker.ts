@@ -20,35 +20,39 @@ export class Invoker {
     private readonly logs: LogStore,
   ) {}
 
-  /**
-   * `requestId`: given when the caller must know it before the invocation starts (nested function calls).
-   * A promise chain rather than an async function: this runs once per message, and an async frame
-   * with an await allocates several objects more.
-   */
+  /** `requestId`: given when the caller must know it before the invocation starts (nested function calls). */
   invoke(functionPath: string, invocation: Invocation, requestId: string = newRequestId()): Promise<Outcome> {
+    return new Promise((resolve) => this.run(functionPath, invocation, resolve, requestId));
+  }
+
+  /**
+   * The callback form, for the WebSocket frame path: `done` is called from the executor's own
+   * event, so outcomes of one sequence (see Executor) reach the caller in order and before
+   * anything the executor delivers after them — a promise would let later publishes overtake.
+   */
+  run(functionPath: string, invocation: Invocation, done: (outcome: Outcome) => void, requestId: string = newRequestId(), sequence?: string): void {
     const started = Date.now();
-    let running: Promise<unknown>;
+    let finished = false;
+    const finish = (failure: InvocationFailure | undefined, value?: unknown): void => {
+      if (finished) return; // (the catch below, should `done` itself throw)
+      finished = true;
+      if (!failure) return done({ ok: true, requestId, value });
+      if (failure.kind !== 'error') {
+        const now = Date.now();
+        this.logs.append(
+          chunkOf(this.project, functionPath, requestId, [
+            { ts: now, level: 'error', requestId, message: failure.detail },
+            { ts: now, level: 'end', requestId, message: `${now - started} ms` },
+          ], true),
+        );
+      }
+      done({ ok: false, requestId, failure });
+    };
     try {
-      running = this.executor.invoke(functionPath, requestId, invocation);
+      this.executor.invoke(functionPath, requestId, invocation, finish, sequence);
     } catch (error) {
-      // An executor that throws instead of rejecting (e.g. a worker that cannot start) is an outcome too.
-      running = Promise.reject(error);
+      // An executor that throws instead of completing (e.g. a worker that cannot start) is an outcome too.
+      finish(error instanceof InvocationFailure ? error : new InvocationFailure('error', String(error)));
     }
-    return running.then(
-      (value): Outcome => ({ ok: true, requestId, value }),
-      (error: unknown): Outcome => {
-        const failure = error instanceof InvocationFailure ? error : new InvocationFailure('error', String(error));
-        if (failure.kind !== 'error') {
-          const now = Date.now();
-          this.logs.append(
-            chunkOf(this.project, functionPath, requestId, [
-              { ts: now, level: 'error', requestId, message: failure.detail },
-              { ts: now, level: 'end', requestId, message: `${now - started} ms` },
-            ], true),
-          );
-        }
-        return { ok: false, requestId, failure };
-      },
-    );
   }
 }

@@ -4,7 +4,7 @@
  * executor itself, with no routing step on its hot path.
  */
 import type { Handler } from '../project/types.js';
-import { InvocationFailure, type Executor } from './executor.js';
+import { InvocationFailure, type Completion, type Executor } from './executor.js';
 import type { Invocation } from './protocol.js';
 
 export type Runtime = 'javascript' | 'python';
@@ -38,10 +38,11 @@ export class LanguageRouter implements Executor {
     private readonly executors: readonly Executor[],
   ) {}
 
-  invoke(functionPath: string, requestId: string, invocation: Invocation): Promise<unknown> {
+  /** A sequence stays within each executor: the gateway sends a connection's frames to one runtime at a time. */
+  invoke(functionPath: string, requestId: string, invocation: Invocation, done: Completion, sequence?: string): void {
     const executor = this.byPath.get(functionPath);
-    if (!executor) return Promise.reject(new InvocationFailure('error', `no handler deployed at ${functionPath}`));
-    return executor.invoke(functionPath, requestId, invocation);
+    if (!executor) return done(new InvocationFailure('error', `no handler deployed at ${functionPath}`));
+    executor.invoke(functionPath, requestId, invocation, done, sequence);
   }
 
   async retire(): Promise<void> {

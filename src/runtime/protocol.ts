@@ -34,7 +34,11 @@ export interface ConnectEvent {
 export type Invocation =
   | { kind: 'api'; request: ApiRequest }
   | { kind: 'connect'; event: ConnectEvent }
-  | { kind: 'event'; payload: unknown }
+  /**
+   * `frame`, for a channel handler: the WebSocket frame (JSON text) whose `data` the payload
+   * carries, so that an executor can pass the text on instead of serialising the payload again.
+   */
+  | { kind: 'event'; payload: unknown; frame?: string }
   /** A cron tick: `process()` is called with no argument (SPEC 2). */
   | { kind: 'cron' };
 
@@ -61,10 +65,16 @@ export type HostCall =
   | { op: 'functions.call'; name: unknown; payloadJson: unknown; caller?: unknown };
 
 export type ToExecutor =
-  | { t: 'invoke'; id: number; requestId: string; functionPath: string; invocation: Invocation }
+  /**
+   * `after`: the invocation is part of a sequence (executor.ts) and starts once invocation
+   * `after` of the same instance has settled or been released (0: none is ahead of it).
+   */
+  | { t: 'invoke'; id: number; requestId: string; functionPath: string; invocation: Invocation; after?: number }
   | { t: 'reply'; id: number; ok: true; value: unknown }
   | { t: 'reply'; id: number; ok: false; error: SerializedError }
   | { t: 'ping'; id: number }
+  /** Invocation `id` timed out: the invocation behind it in its sequence may start. */
+  | { t: 'release'; id: number }
   /** No invocation is in flight any more: flush and exit. */
   | { t: 'retire' };
 

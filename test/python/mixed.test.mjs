@@ -39,3 +39,18 @@ test('the guide flow through a mixed project, and JSON values across languages',
   assert.equal(await client.next(), JSON.stringify(value));
   await client.close();
 });
+
+test('frames of one connection keep their order across languages: a JavaScript channel waits for a Python one', async (t) => {
+  const server = await startTestServer(t);
+  await server.deploy('mixed', fixture);
+  const client = await Client.connect(`${server.ws}/mixed/sockets/demo`);
+  // Python's hop is slower: without the gateway holding the second frame, "stored" would come first.
+  for (let i = 0; i < 3; i++) {
+    client.send({ channel: 'py_store', data: i });
+    client.send({ channel: 'js_store', data: i });
+  }
+  const frames = [];
+  for (let i = 0; i < 6; i++) frames.push(await client.next());
+  assert.deepEqual(frames, ['0', '"stored"', '1', '"stored"', '2', '"stored"']);
+  await client.close();
+});

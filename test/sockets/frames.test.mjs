@@ -56,6 +56,37 @@ test('frames of one connection are handled one at a time, in arrival order', asy
   for (let i = 0; i < 200; i++) assert.deepEqual(await client.nextJson(), { echo: i });
 });
 
+test('an async handler runs one frame of a connection at a time: each starts after the previous ended', async (t) => {
+  const { connect } = await setup(t);
+  const client = await connect();
+  // Sent at once, with waits that would let later frames overtake or overlap if they ran together.
+  const waits = [30, 5, 20, 1, 15, 0, 10, 2];
+  waits.forEach((ms, i) => client.send({ channel: 'slow', data: { i, ms } }));
+  // A bad frame queued behind them is answered in its turn, not before.
+  client.send('not json');
+  let previousEnd = 0;
+  for (let i = 0; i < waits.length; i++) {
+    const reply = await client.nextJson();
+    assert.equal(reply.slow, i);
+    assert.ok(reply.started >= previousEnd, `frame ${i} started at ${reply.started}, before frame ${i - 1} ended at ${previousEnd}`);
+    previousEnd = reply.ended;
+  }
+  assert.equal((await client.nextJson()).error, 'invalid_json');
+});
+
+test('frames of several connections run side by side while each connection keeps its order', async (t) => {
+  const { connect } = await setup(t);
+  const clients = await Promise.all(Array.from({ length: 4 }, () => connect()));
+  for (const client of clients) for (let i = 0; i < 3; i++) client.send({ channel: 'slow', data: { i, ms: 40 } });
+  const replies = await Promise.all(clients.map(async (client) => [await client.nextJson(), await client.nextJson(), await client.nextJson()]));
+  for (const frames of replies) assert.deepEqual(frames.map((reply) => reply.slow), [0, 1, 2]);
+  // Twelve frames of 40 ms each: one after another would take 480 ms; side by side, the last
+  // connection's first frame started before the first connection's last frame ended.
+  const firstStarts = replies.map((frames) => frames[0].started);
+  const lastEnds = replies.map((frames) => frames[2].ended);
+  assert.ok(Math.max(...firstStarts) < Math.min(...lastEnds), 'connections were served one after another');
+});
+
 test('a frame sent right after the handshake is handled (connect writes to the KVS first)', async (t) => {
   const { connect } = await setup(t);
   const client = await connect();

@@ -72,6 +72,36 @@ test('a handler stuck in while(true){} times out while another client keeps gett
   assert.deepEqual(await stuck.askJson('echo', 'back'), { echo: 'back' });
 });
 
+test('frames queued behind a stuck handler run on a fresh instance once it times out, in order', async (t) => {
+  const server = await startTestServer(t, { executor: { timeoutMs: 800 } });
+  await server.deploy('limits', fixture);
+  const client = await Client.connect(`${server.ws}/limits/sockets/chat`);
+  client.send({ channel: 'spin' });
+  client.send({ channel: 'echo', data: 'first behind' });
+  client.send({ channel: 'echo', data: 'second behind' });
+  const reply = await client.nextJson();
+  assert.equal(reply.error, 'internal_error');
+  assert.match(reply.message, /did not finish within 800 ms/);
+  // They never started on the blocked worker, so they are not lost: they run elsewhere.
+  assert.deepEqual(await client.nextJson(), { echo: 'first behind' });
+  assert.deepEqual(await client.nextJson(), { echo: 'second behind' });
+});
+
+test('frames queued behind a handler that never settles run once it times out, on the same instance', async (t) => {
+  const server = await startTestServer(t, { executor: { timeoutMs: 800, maxInstances: 1 } });
+  await server.deploy('limits', fixture);
+  const client = await Client.connect(`${server.ws}/limits/sockets/chat`);
+  const { instance } = await client.askJson('instance');
+  client.send({ channel: 'hang' });
+  client.send({ channel: 'echo', data: 'behind' });
+  const reply = await client.nextJson();
+  assert.equal(reply.error, 'internal_error');
+  assert.match(reply.message, /did not finish within 800 ms/);
+  assert.deepEqual(await client.nextJson(), { echo: 'behind' });
+  // The instance was only waiting, not blocked: it was kept (module state survives).
+  assert.deepEqual(await client.askJson('instance'), { instance });
+});
+
 test('200 clients all receive one publish', async (t) => {
   const server = await startTestServer(t);
   await server.deploy('limits', fixture);

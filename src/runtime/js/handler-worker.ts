@@ -158,12 +158,38 @@ function serializeError(error: unknown): SerializedError {
   return { message: `non-error thrown: ${format(error)}` };
 }
 
+// ---- sequences: a connection's frames run one at a time, in order (executor.ts) ------
+type InvokeMessage = Extract<ToExecutor, { t: 'invoke' }>;
+
+/**
+ * Sequenced invocations that have not settled (nor been released after a timeout), started
+ * or waiting, each with the invocation waiting to start right after it, once that has arrived.
+ */
+const holding = new Map<number, InvokeMessage | undefined>();
+
+/** An invocation arrives: it starts now, unless the one ahead of it in its sequence has not ended. */
+function accept(message: InvokeMessage): void {
+  const { after } = message;
+  if (after === undefined) return invoke(message);
+  holding.set(message.id, undefined);
+  if (after !== 0 && holding.has(after)) holding.set(after, message);
+  else invoke(message);
+}
+
+/** Invocation `id` settled or was released: the one waiting behind it starts. */
+function proceed(id: number): void {
+  if (!holding.has(id)) return;
+  const next = holding.get(id);
+  holding.delete(id);
+  if (next) invoke(next);
+}
+
 /**
  * Runs one invocation and sends its result. Not an async function: while AsyncLocalStorage
  * is in use every promise runs a hook, so a handler that returns a value settles with no
  * promise of ours, and one that returns a promise costs a single `then`.
  */
-function invoke(message: Extract<ToExecutor, { t: 'invoke' }>): void {
+function invoke(message: InvokeMessage): void {
   const { id, requestId, functionPath, invocation } = message;
   const log = logs.open(requestId, functionPath);
   const started = performance.now();
@@ -174,6 +200,7 @@ function invoke(message: Extract<ToExecutor, { t: 'invoke' }>): void {
     log.write('error', serialized.stack ?? serialized.message);
     send({ t: 'result', id, ok: false, error: serialized });
     end();
+    proceed(id);
   };
   const succeed = (value: unknown): void => {
     let result: unknown;
@@ -186,6 +213,7 @@ function invoke(message: Extract<ToExecutor, { t: 'invoke' }>): void {
     if (invocation.kind === 'api' && (result as ApiResponse).body instanceof Uint8Array) outboxHoldsBytes = true;
     send({ t: 'result', id, ok: true, value: result });
     end();
+    proceed(id);
   };
   const run = (handler: HandlerModule): void => {
     let returned: unknown;
@@ -230,7 +258,10 @@ port.on('message', (wire: WireBatch<ToExecutor>) => {
   for (const message of decodeToExecutor(wire)) {
     switch (message.t) {
       case 'invoke':
-        invoke(message);
+        accept(message);
+        break;
+      case 'release':
+        proceed(message.id);
         break;
       case 'reply': {
         const pending = pendingCalls.get(message.id);

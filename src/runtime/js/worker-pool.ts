@@ -3,17 +3,24 @@
  *
  * Scheduling: an invocation goes to an idle worker; when every worker is busy and the
  * pool is below its bound, a new one starts; otherwise the least loaded one takes it.
- * A worker whose invocation times out is pinged: if it does not answer (a `while(true){}`),
- * it is terminated and replaced, failing only the invocations it held.
+ * An invocation of a sequence that has one in flight goes to that one's worker at once, which
+ * starts it when the one ahead settles (handler-worker.ts): a connection's frames cross to
+ * the worker together and their replies come back together, with no round trip in between.
+ *
+ * A worker whose invocation times out is pinged: if it answers, the invocation behind the
+ * timed-out one in its sequence is released; if it does not (a `while(true){}`), it is
+ * terminated and replaced, failing the invocations it had started and sending the ones still
+ * queued behind them, which never started, to another worker.
  */
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import type { FromExecutor, Invocation, ToExecutor } from '../protocol.js';
-import { forwardToHost, InvocationFailure, type Executor, type ExecutorOptions, type HostServices } from '../executor.js';
+import { forwardToHost, InvocationFailure, type Completion, type Executor, type ExecutorOptions, type HostServices } from '../executor.js';
 import type { JsWorkerData } from './handler-worker.js';
 import { decodeFromExecutor, encodeToExecutor, type WireBatch } from './js-wire.js';
 import { Outbox } from '../outbox.js';
 import { InFlight, pickInstance } from '../in-flight.js';
+import { Sequences } from '../sequences.js';
 
 const workerFile = fileURLToPath(new URL('./handler-worker.js', import.meta.url));
 
@@ -29,9 +36,23 @@ class Slot {
   }
 }
 
+/** An invocation in flight, with what it takes to send it again (it may never have started). */
+interface Running {
+  id: number;
+  readonly slot: Slot;
+  readonly functionPath: string;
+  readonly requestId: string;
+  readonly invocation: Invocation;
+  readonly sequence: string | undefined;
+  next?: Running;
+  /** False while it waits in its worker for the one ahead of it in its sequence. */
+  started: boolean;
+}
+
 export class JsWorkerPool implements Executor {
   private readonly slots: Slot[] = [];
-  private readonly inFlight: InFlight<Slot>;
+  private readonly inFlight: InFlight<Running>;
+  private readonly sequences = new Sequences<Running>();
   private readonly pings = new Map<number, () => void>();
   private retired = false;
 
@@ -40,17 +61,20 @@ export class JsWorkerPool implements Executor {
     private readonly host: HostServices,
     private readonly options: ExecutorOptions,
   ) {
-    this.inFlight = new InFlight(options.timeoutMs, (id, slot) => this.timedOut(id, slot));
+    this.inFlight = new InFlight(options.timeoutMs, (_id, data) => this.timedOut(data));
   }
 
-  invoke(functionPath: string, requestId: string, invocation: Invocation): Promise<unknown> {
+  invoke(functionPath: string, requestId: string, invocation: Invocation, done: Completion, sequence?: string): void {
     // A retired deployment starts no new instance (it would never be stopped).
-    if (this.retired) return Promise.reject(new InvocationFailure('lost', 'the deployment was replaced before this invocation could start'));
-    const slot = pickInstance(this.slots, this.options.maxInstances, () => this.spawn());
-    return this.inFlight.start(slot, (id) => {
-      slot.inFlight.add(id);
-      slot.send({ t: 'invoke', id, requestId, functionPath, invocation });
-    });
+    if (this.retired) return done(new InvocationFailure('lost', 'the deployment was replaced before this invocation could start'));
+    const ahead = sequence === undefined ? undefined : this.sequences.tail(sequence);
+    const slot = ahead?.slot ?? pickInstance(this.slots, this.options.maxInstances, () => this.spawn());
+    const running: Running = { id: 0, slot, functionPath, requestId, invocation, sequence, started: !ahead };
+    running.id = this.inFlight.start(running, done, !running.started);
+    this.sequences.append(running);
+    slot.inFlight.add(running.id);
+    const after = sequence === undefined ? undefined : (ahead?.id ?? 0);
+    slot.send({ t: 'invoke', id: running.id, requestId, functionPath, invocation, after });
   }
 
   /** Lets in-flight invocations finish, then lets every instance flush its logs and exit. */
@@ -95,9 +119,9 @@ export class JsWorkerPool implements Executor {
       case 'result': {
         slot.inFlight.delete(message.id);
         const pending = this.inFlight.end(message.id);
-        if (!pending) return; // it already timed out
-        if (message.ok) pending.resolve(message.value);
-        else pending.reject(InvocationFailure.thrown(message.error));
+        if (!pending) return; // it timed out: its sequence moves on once the worker answers a ping
+        this.release(pending.data);
+        pending.done(message.ok ? undefined : InvocationFailure.thrown(message.error), message.ok ? message.value : undefined);
         return;
       }
       case 'pong':
@@ -106,10 +130,20 @@ export class JsWorkerPool implements Executor {
     }
   }
 
+  /** `running` ended: the invocation behind it in its sequence starts (its worker starts it too). */
+  private release(running: Running): void {
+    const next = this.sequences.release(running);
+    if (!next) return;
+    next.started = true;
+    this.inFlight.begin(next.id);
+  }
+
   /** The invocation was answered with a timeout; is its worker blocked (`while(true){}`) or only waiting? */
-  private timedOut(_id: number, slot: Slot): void {
+  private timedOut(running: Running): void {
+    const { slot } = running;
     if (!slot.alive) return;
-    // A responsive worker is only waiting on I/O: leave its other invocations alone.
+    // A responsive worker is only waiting on I/O: leave its other invocations alone, and let
+    // the sequence of the timed-out one go on. A blocked one never starts what waits behind.
     const pingId = this.inFlight.newId();
     const unresponsive = setTimeout(() => {
       this.pings.delete(pingId);
@@ -118,6 +152,9 @@ export class JsWorkerPool implements Executor {
     this.pings.set(pingId, () => {
       clearTimeout(unresponsive);
       this.pings.delete(pingId);
+      if (running.sequence === undefined || !slot.alive) return;
+      slot.send({ t: 'release', id: running.id });
+      this.release(running);
     });
     slot.send({ t: 'ping', id: pingId });
   }
@@ -127,12 +164,24 @@ export class JsWorkerPool implements Executor {
     void slot.worker.terminate();
   }
 
-  /** Removes a worker from the pool; the invocations it held fail as "lost". */
+  /**
+   * Removes a worker from the pool: the invocations it had started fail as "lost"; those still
+   * waiting behind one of them never started, and are sent again, in order, to another worker.
+   */
   private lose(slot: Slot, reason: string): void {
     if (!slot.alive) return;
     slot.alive = false;
     this.slots.splice(this.slots.indexOf(slot), 1);
-    for (const id of slot.inFlight) this.inFlight.end(id)?.reject(new InvocationFailure('lost', `the invocation was lost: ${reason}`));
+    this.sequences.forget((tail) => tail.slot === slot);
+    const again: Array<{ running: Running; done: Completion }> = [];
+    for (const id of slot.inFlight) {
+      const pending = this.inFlight.end(id);
+      if (!pending) continue;
+      const { data, done } = pending;
+      if (!data.started) again.push({ running: data, done });
+      else done(new InvocationFailure('lost', `the invocation was lost: ${reason}`));
+    }
     slot.inFlight.clear();
+    for (const { running, done } of again) this.invoke(running.functionPath, running.requestId, running.invocation, done, running.sequence);
   }
 }

@@ -14,12 +14,16 @@
  *
  * A draining process takes no new invocation; the next one starts a replacement, which
  * does not count against the draining one.
+ *
+ * Sequences (a connection's frames) are kept here: an invocation whose sequence has one in
+ * flight stays in the pool until that one has ended, then goes to a process like any other.
  */
-import { forwardToHost, InvocationFailure, type Executor, type ExecutorOptions, type HostServices } from '../executor.js';
+import { forwardToHost, InvocationFailure, type Completion, type Executor, type ExecutorOptions, type HostServices } from '../executor.js';
 import type { ApiResponse, Invocation } from '../protocol.js';
 import { pythonCommand, pythonSdkDir } from './interpreter.js';
 import { PythonProcess } from './python-process.js';
 import { InFlight, pickInstance } from '../in-flight.js';
+import { Sequences } from '../sequences.js';
 import type { FromPython, PythonWorkerInit } from './wire.js';
 
 export interface PythonDeployment {
@@ -31,8 +35,14 @@ export interface PythonDeployment {
 }
 
 interface Running {
-  process: PythonProcess;
-  kind: Invocation['kind'];
+  id: number;
+  /** Set when it is sent to a process (an invocation waiting in its sequence is not yet). */
+  process?: PythonProcess;
+  readonly functionPath: string;
+  readonly requestId: string;
+  readonly invocation: Invocation;
+  readonly sequence: string | undefined;
+  next?: Running;
 }
 
 export class PythonPool implements Executor {
@@ -41,6 +51,7 @@ export class PythonPool implements Executor {
   /** Active and draining processes: everything retire() must stop. */
   private readonly running = new Set<PythonProcess>();
   private readonly inFlight: InFlight<Running>;
+  private readonly sequences = new Sequences<Running>();
   private retired = false;
   private readonly python: string;
 
@@ -52,18 +63,38 @@ export class PythonPool implements Executor {
   ) {
     this.python = pythonCommand(env);
     this.inFlight = new InFlight(options.timeoutMs, (id, running) => {
-      this.forget(id, running.process);
-      this.drain(running.process);
+      this.forget(id, running.process!);
+      this.drain(running.process!);
+      // Its thread may go on, but its sequence does not wait for it (on another process).
+      this.release(running);
     });
   }
 
-  invoke(functionPath: string, requestId: string, invocation: Invocation): Promise<unknown> {
-    if (this.retired) return Promise.reject(new InvocationFailure('lost', 'the deployment was replaced before this invocation could start'));
+  invoke(functionPath: string, requestId: string, invocation: Invocation, done: Completion, sequence?: string): void {
+    if (this.retired) return done(new InvocationFailure('lost', 'the deployment was replaced before this invocation could start'));
+    const ahead = sequence === undefined ? undefined : this.sequences.tail(sequence);
+    const running: Running = { id: 0, functionPath, requestId, invocation, sequence };
+    running.id = this.inFlight.start(running, done, ahead !== undefined);
+    this.sequences.append(running);
+    if (!ahead) this.send(running);
+  }
+
+  private send(running: Running): void {
     const target = pickInstance(this.active, this.options.maxInstances, () => this.spawn());
-    return this.inFlight.start({ process: target, kind: invocation.kind }, (id) => {
-      target.inFlight.add(id);
-      target.send({ t: 'invoke', id, requestId, functionPath, invocation });
-    });
+    running.process = target;
+    target.inFlight.add(running.id);
+    // A channel frame's text is for executors that take it (the JavaScript one): Python gets the payload.
+    const { invocation } = running;
+    const sent: Invocation = invocation.kind === 'event' && invocation.frame !== undefined ? { kind: 'event', payload: invocation.payload } : invocation;
+    target.send({ t: 'invoke', id: running.id, requestId: running.requestId, functionPath: running.functionPath, invocation: sent });
+  }
+
+  /** `running` ended: the invocation behind it in its sequence starts. */
+  private release(running: Running): void {
+    const next = this.sequences.release(running);
+    if (!next) return;
+    this.inFlight.begin(next.id);
+    this.send(next);
   }
 
   retire(): Promise<void> {
@@ -92,9 +123,11 @@ export class PythonPool implements Executor {
       case 'result': {
         const pending = this.inFlight.end(message.id);
         if (!pending) return; // it already timed out
-        this.forget(message.id, pending.data.process);
-        if (message.ok) pending.resolve(pending.data.kind === 'api' ? decodeBody(message.value) : message.value);
-        else pending.reject(InvocationFailure.thrown(message.error));
+        const running = pending.data;
+        this.forget(message.id, running.process!);
+        this.release(running);
+        if (message.ok) pending.done(undefined, running.invocation.kind === 'api' ? decodeBody(message.value) : message.value);
+        else pending.done(InvocationFailure.thrown(message.error));
         return;
       }
       case 'pong':
@@ -126,7 +159,10 @@ export class PythonPool implements Executor {
     this.running.delete(gone);
     for (const id of [...gone.inFlight]) {
       gone.inFlight.delete(id);
-      this.inFlight.end(id)?.reject(new InvocationFailure('lost', `the invocation was lost: ${reason}`));
+      const pending = this.inFlight.end(id);
+      if (!pending) continue;
+      this.release(pending.data);
+      pending.done(new InvocationFailure('lost', `the invocation was lost: ${reason}`));
     }
   }
 }
