@@ -24,7 +24,8 @@ export const enum FrameState {
 
 /** A frame of a connection that has not finished yet. */
 export interface PendingFrame {
-  readonly frame: Frame;
+  /** Until it starts: a running frame's bytes need not outlive the parse. */
+  frame: Frame | undefined;
   state: FrameState;
   /** An error frame for the client, sent when this frame leaves. */
   reply?: string;

@@ -187,7 +187,7 @@ export class SocketGateway {
       item.state = FrameState.Done; // being removed: its connections are closing
       return true;
     }
-    const parsed = parseFrame(item.frame, definition);
+    const parsed = parseFrame(item.frame!, definition);
     if ('reply' in parsed) {
       item.state = FrameState.Done;
       item.reply = parsed.reply;
@@ -197,6 +197,7 @@ export class SocketGateway {
     const runtime = runtimeOf(handler);
     if (connection.running > 0 && (connection.runningOn !== live || connection.runningRuntime !== runtime)) return false;
     item.state = FrameState.Running;
+    item.frame = undefined;
     connection.running++;
     connection.runningOn = live;
     connection.runningRuntime = runtime;
