@@ -36,17 +36,20 @@ class Slot {
   }
 }
 
-/** An invocation in flight, with what it takes to send it again (it may never have started). */
+/** An invocation in flight. */
 interface Running {
   id: number;
   readonly slot: Slot;
   readonly functionPath: string;
   readonly requestId: string;
-  readonly invocation: Invocation;
   readonly sequence: string | undefined;
   next?: Running;
-  /** False while it waits in its worker for the one ahead of it in its sequence. */
-  started: boolean;
+  /**
+   * Set while it waits in its worker for the one ahead of it in its sequence: should that
+   * worker be lost, it never started and is sent again. Kept for waiting invocations only:
+   * every object an invocation in flight holds survives a scavenge on the gateway thread.
+   */
+  waiting: Invocation | undefined;
 }
 
 export class JsWorkerPool implements Executor {
@@ -69,8 +72,8 @@ export class JsWorkerPool implements Executor {
     if (this.retired) return done(new InvocationFailure('lost', 'the deployment was replaced before this invocation could start'));
     const ahead = sequence === undefined ? undefined : this.sequences.tail(sequence);
     const slot = ahead?.slot ?? pickInstance(this.slots, this.options.maxInstances, () => this.spawn());
-    const running: Running = { id: 0, slot, functionPath, requestId, invocation, sequence, started: !ahead };
-    running.id = this.inFlight.start(running, done, !running.started);
+    const running: Running = { id: 0, slot, functionPath, requestId, sequence, next: undefined, waiting: ahead ? invocation : undefined };
+    running.id = this.inFlight.start(running, done, ahead !== undefined);
     this.sequences.append(running);
     slot.inFlight.add(running.id);
     const after = sequence === undefined ? undefined : (ahead?.id ?? 0);
@@ -134,7 +137,7 @@ export class JsWorkerPool implements Executor {
   private release(running: Running): void {
     const next = this.sequences.release(running);
     if (!next) return;
-    next.started = true;
+    next.waiting = undefined;
     this.inFlight.begin(next.id);
   }
 
@@ -173,15 +176,15 @@ export class JsWorkerPool implements Executor {
     slot.alive = false;
     this.slots.splice(this.slots.indexOf(slot), 1);
     this.sequences.forget((tail) => tail.slot === slot);
-    const again: Array<{ running: Running; done: Completion }> = [];
+    const again: Array<{ running: Running; invocation: Invocation; done: Completion }> = [];
     for (const id of slot.inFlight) {
       const pending = this.inFlight.end(id);
       if (!pending) continue;
       const { data, done } = pending;
-      if (!data.started) again.push({ running: data, done });
+      if (data.waiting) again.push({ running: data, invocation: data.waiting, done });
       else done(new InvocationFailure('lost', `the invocation was lost: ${reason}`));
     }
     slot.inFlight.clear();
-    for (const { running, done } of again) this.invoke(running.functionPath, running.requestId, running.invocation, done, running.sequence);
+    for (const { running, invocation, done } of again) this.invoke(running.functionPath, running.requestId, invocation, done, running.sequence);
   }
 }
