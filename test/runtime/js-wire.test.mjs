@@ -41,6 +41,9 @@ test('a batch from a worker reads back as it was sent, in order', () => {
     { t: 'result', id: 9, ok: false, error: { message: 'boom', stack: 'Error: boom\n    at x' } },
     { t: 'call', id: 10, call: { op: 'kvs.get', key: 'k' } },
     { t: 'pong', id: 11 },
+    { t: 'publish', socket: 'demo', messageJson: '2', ids: ['', 'x', ''] },
+    { t: 'publish', socket: 'demo', messageJson: '3', ids: ['only'] },
+    { t: 'publish', socket: 'demo', messageJson: '4', ids: [''] },
   ];
   const wire = encodeFromExecutor(batch, false);
   assert.equal(wire.split('\u001e').slice(0, 3).join('|'), `pdemo\u001f${batch[0].messageJson}\u001fAbC\u001fdEf|pdemo\u001f{"a":1}|r7`);

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import type { FromExecutor, Invocation, ToExecutor } from '../protocol.js';
 import { forwardToHost, InvocationFailure, type Completion, type Executor, type ExecutorOptions, type HostServices } from '../executor.js';
 import type { JsWorkerData } from './handler-worker.js';
-import { decodeFromExecutor, encodeToExecutor, type WireBatch } from './js-wire.js';
+import { encodeToExecutor, forEachFromExecutor, type WireBatch } from './js-wire.js';
 import { Outbox } from '../outbox.js';
 import { InFlight, pickInstance } from '../in-flight.js';
 import { Sequences } from '../sequences.js';
@@ -105,7 +105,7 @@ export class JsWorkerPool implements Executor {
     const slot = new Slot(worker);
     this.slots.push(slot);
     worker.on('message', (wire: WireBatch<FromExecutor>) => {
-      for (const message of decodeFromExecutor(wire)) this.receive(slot, message);
+      forEachFromExecutor(wire, (message) => this.receive(slot, message));
     });
     // Bytes written straight to process.stdout/stderr bypass console; keep them in the log.
     worker.stdout.on('data', (chunk: Buffer) => this.host.log({ level: 'info', message: chunk.toString().trimEnd() }));
