@@ -203,7 +203,8 @@ export class SocketGateway {
     connection.runningRuntime = runtime;
     const done = (outcome: Outcome): void => {
       item.state = FrameState.Done;
-      connection.running--;
+      // Not kept once idle: an old deployment's objects are not held by the connections it served.
+      if (--connection.running === 0) connection.runningOn = connection.runningRuntime = undefined;
       if (!outcome.ok) item.reply = failureFrame(outcome, live.name, handler.functionPath);
       this.settle(connection);
     };

@@ -61,14 +61,6 @@ export class InFlight<T> {
     this.timer ??= setTimeout(this.expire, this.timeoutMs).unref();
   }
 
-  isWaiting(id: number): boolean {
-    return this.waiting.has(id);
-  }
-
-  get(id: number): InFlightInvocation<T> | undefined {
-    return this.timed.get(id) ?? this.waiting.get(id);
-  }
-
   /** Removes the invocation (the caller calls its `done`); undefined if it had ended already. */
   end(id: number): InFlightInvocation<T> | undefined {
     let entry = this.timed.get(id);
