@@ -101,6 +101,27 @@ test('a redeploy with changed code keeps the connection open and the next frame 
   assert.equal(client.ws.readyState, client.ws.OPEN);
 });
 
+test('a frame sent after a redeploy waits for the frame still running on the old code', async (t) => {
+  const server = await startTestServer(t);
+  const root = await copyOfFixture(t);
+  await server.deploy('life', root);
+  const client = await Client.connect(`${server.ws}/life/sockets/chat`);
+  assert.equal(await client.ask('version'), '"v1"');
+  client.send({ channel: 'slow', data: { i: 0, ms: 1500 } });
+  await writeFile(
+    join(root, 'less/sockets/chat/version/index.js'),
+    "const { sockets } = require('@chuva.io/less');\nexports.process = async ({ connection_id }) => { await sockets.chat.publish('v2', [connection_id]); };\n",
+  );
+  await server.deploy('life', root);
+  const sentAt = Date.now();
+  client.send({ channel: 'version' });
+  // The new code answers, but only after the frame before it, which the old code still runs.
+  const slow = await client.nextJson();
+  assert.equal(slow.slow, 0);
+  assert.ok(slow.ended >= sentAt, 'the old frame had ended before the next one was sent: nothing was held');
+  assert.equal(await client.next(), '"v2"');
+});
+
 test('removing a socket closes its connections with 1001 and runs their disconnect', async (t) => {
   const server = await startTestServer(t);
   const root = await copyOfFixture(t);
