@@ -36,8 +36,10 @@ export async function startInBackground(s: Settings): Promise<{ port: number; pi
   try {
     // A small young generation: a server holding thousands of idle connections keeps
     // whatever new-space V8 grew to under load (about 4 KiB per connection at the default).
+    // Single-threaded GC: under load the gateway and the workers already fill the CPUs, and
+    // V8's parallel-GC helpers only added the cost of coordinating with them.
     const tlsArgs = s.tls ? ['--tls-cert', s.tls.cert, '--tls-key', s.tls.key] : [];
-    child = spawn(process.execPath, ['--max-semi-space-size=4', BIN, 'server', 'run', '--port', String(s.port), '--host', s.host, ...tlsArgs], {
+    child = spawn(process.execPath, ['--max-semi-space-size=4', '--single-threaded-gc', BIN, 'server', 'run', '--port', String(s.port), '--host', s.host, ...tlsArgs], {
       detached: true,
       stdio: ['ignore', fd, fd, 'ipc'],
       env: { ...process.env, LESS_HOME: s.home },
