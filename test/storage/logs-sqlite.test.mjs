@@ -241,3 +241,15 @@ test('a record of more entries than a row holds is spread over rows with distinc
   assert.equal(read.at(-1).line.split(' ').at(-1), 'm1499');
   done();
 });
+
+test('a database file is created with the page size asked for; an existing one keeps its own', () => {
+  // The log thread asks for 64 KiB pages: its rows of joined entries are then a few WAL frames each.
+  const file = join(dir, 'paged.db');
+  const db = openDatabase(file, { pageSize: 65536 });
+  db.exec('CREATE TABLE t (x)');
+  assert.equal(db.pragma('page_size', { simple: true }), 65536);
+  db.close();
+  const again = openDatabase(file, { pageSize: 4096 });
+  assert.equal(again.pragma('page_size', { simple: true }), 65536);
+  again.close();
+});

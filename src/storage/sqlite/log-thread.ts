@@ -13,7 +13,7 @@ import type { FromLogThread, ToLogThread } from './log-thread-protocol.js';
 /** An invocation whose END has not arrived; bounded so a lost executor cannot grow it forever. */
 const MAX_OPEN_INVOCATIONS = 10_000;
 
-const db = openDatabase((workerData as { file: string }).file);
+const db = openDatabase((workerData as { file: string }).file, { pageSize: 65536 });
 // Up to 50 ms of logs per transaction: `log --follow` lags by at most that much.
 const store = new SqliteLogStore(db, { flushDelayMs: 50 });
 const port = parentPort!;
