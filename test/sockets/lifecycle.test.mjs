@@ -86,32 +86,36 @@ test('connect/close cycles leave no connection behind', async (t) => {
   assert.equal(disconnects.length, 501);
 });
 
-test('a redeploy with changed code keeps the connection open and the next frame gets the new reply', async (t) => {
+/** The fixture copied and deployed as `life`, with a client that got the `version` channel's "v1". */
+async function deployedWithClient(t) {
   const server = await startTestServer(t);
   const root = await copyOfFixture(t);
   await server.deploy('life', root);
   const client = await Client.connect(`${server.ws}/life/sockets/chat`);
   assert.equal(await client.ask('version'), '"v1"');
-  await writeFile(
+  return { server, root, client };
+}
+
+/** Changes the copy's `version` channel to publish `version` (deploy it to take effect). */
+function writeVersion(root, version) {
+  return writeFile(
     join(root, 'less/sockets/chat/version/index.js'),
-    "const { sockets } = require('@chuva.io/less');\nexports.process = async ({ connection_id }) => { await sockets.chat.publish('v2', [connection_id]); };\n",
+    `const { sockets } = require('@chuva.io/less');\nexports.process = async ({ connection_id }) => { await sockets.chat.publish('${version}', [connection_id]); };\n`,
   );
+}
+
+test('a redeploy with changed code keeps the connection open and the next frame gets the new reply', async (t) => {
+  const { server, root, client } = await deployedWithClient(t);
+  await writeVersion(root, 'v2');
   await server.deploy('life', root);
   assert.equal(await client.ask('version'), '"v2"');
   assert.equal(client.ws.readyState, client.ws.OPEN);
 });
 
 test('a frame sent after a redeploy waits for the frame still running on the old code', async (t) => {
-  const server = await startTestServer(t);
-  const root = await copyOfFixture(t);
-  await server.deploy('life', root);
-  const client = await Client.connect(`${server.ws}/life/sockets/chat`);
-  assert.equal(await client.ask('version'), '"v1"');
+  const { server, root, client } = await deployedWithClient(t);
   client.send({ channel: 'slow', data: { i: 0, ms: 1500 } });
-  await writeFile(
-    join(root, 'less/sockets/chat/version/index.js'),
-    "const { sockets } = require('@chuva.io/less');\nexports.process = async ({ connection_id }) => { await sockets.chat.publish('v2', [connection_id]); };\n",
-  );
+  await writeVersion(root, 'v2');
   await server.deploy('life', root);
   const sentAt = Date.now();
   client.send({ channel: 'version' });
