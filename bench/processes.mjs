@@ -88,19 +88,26 @@ export function rssKiB(pid) {
   return total;
 }
 
-let ticksPerSecond;
+let clockTicks;
+/** Clock ticks per second of the times in /proc. */
+const ticksPerSecond = () => (clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100);
+
+/** user + system ticks of a /proc `stat` file (a process's or one thread's). */
+function cpuTicks(statFile) {
+  // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+  const stat = readFileSync(statFile, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
 /** CPU time (user + system, all threads) in ms of `pid` plus its descendants, from /proc. */
 export function cpuMs(pid) {
-  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
   let ticks = 0;
   const stack = [pid];
   while (stack.length > 0) {
     const current = stack.pop();
     try {
-      // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
-      const stat = readFileSync(`/proc/${current}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      ticks += cpuTicks(`/proc/${current}/stat`);
       for (const task of readdirSync(`/proc/${current}/task`)) {
         const children = readFileSync(`/proc/${current}/task/${task}/children`, 'utf8').trim();
         if (children) stack.push(...children.split(/\s+/).map(Number));
@@ -109,19 +116,50 @@ export function cpuMs(pid) {
       // gone while reading
     }
   }
-  return (ticks * 1000) / ticksPerSecond;
+  return (ticks * 1000) / ticksPerSecond();
+}
+
+/** CPU time in ms of `pid`'s main thread (OpenLess: the gateway; a baseline echo: all of its work). */
+function mainThreadCpuMs(pid) {
+  try {
+    return (cpuTicks(`/proc/${pid}/task/${pid}/stat`) * 1000) / ticksPerSecond();
+  } catch {
+    return NaN;
+  }
+}
+
+/** Time all CPUs spent idle (or waiting on I/O) so far, in ms. */
+function idleMs() {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return ((fields[3] + fields[4]) * 1000) / ticksPerSecond();
 }
 
 /**
  * Waits out the warm-up, then measures for `durationMs`: `setMeasuring` brackets the window,
- * `counted()` is read at its end. Returns the window's length and the server's CPU µs per event.
+ * `counted()` is read at its end. Returns the window's length and, per event, in µs: the
+ * server's CPU (`cpuUs`), its main thread's share (`mainThreadUs`), the CPU of this process —
+ * the load generator, which shares the machine — (`loadGeneratorUs`), and the CPU time no
+ * thread used (`idleUs`, all CPUs together). Where the time goes decides throughput as much as
+ * what the server spends: see README "Performance".
  */
 export async function measureWindow({ warmupMs, durationMs, pid, setMeasuring, counted }) {
   await new Promise((resolve) => setTimeout(resolve, warmupMs));
   setMeasuring(true);
   const cpuBefore = pid ? cpuMs(pid) : NaN;
+  const mainBefore = pid ? mainThreadCpuMs(pid) : NaN;
+  const idleBefore = idleMs();
+  const ownBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   await new Promise((resolve) => setTimeout(resolve, durationMs));
   setMeasuring(false);
-  return { elapsedS: Number(process.hrtime.bigint() - started) / 1e9, cpuUs: pid ? ((cpuMs(pid) - cpuBefore) * 1000) / counted() : NaN };
+  const own = process.cpuUsage(ownBefore);
+  const events = counted();
+  const perEvent = (ms) => (ms * 1000) / events;
+  return {
+    elapsedS: Number(process.hrtime.bigint() - started) / 1e9,
+    cpuUs: pid ? perEvent(cpuMs(pid) - cpuBefore) : NaN,
+    mainThreadUs: pid ? perEvent(mainThreadCpuMs(pid) - mainBefore) : NaN,
+    loadGeneratorUs: (own.user + own.system) / events,
+    idleUs: perEvent(idleMs() - idleBefore),
+  };
 }

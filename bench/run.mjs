@@ -146,10 +146,17 @@ async function measureSpeed(t, round) {
     say(s.side, `round trip p50 ${fmt(percentile(latencies, 50), 3)} ms, p99 ${fmt(percentile(latencies, 99), 3)} ms`);
   }
   for (const s of sides) {
-    const { rate, cpuUs } = await throughput(s.ws, FRAME, { ...PLAN.throughput, pid: s.wsPid });
+    const { rate, cpuUs, mainThreadUs, loadGeneratorUs, idleUs } = await throughput(s.ws, FRAME, { ...PLAN.throughput, pid: s.wsPid });
     record('msgs', s.side, rate);
     record('msgCpu', s.side, cpuUs);
-    say(s.side, `messages/s at ${PLAN.throughput.connections} connections: ${fmt(rate, 0)} (server CPU ${fmt(cpuUs, 1)} µs/message)`);
+    record('msgMainCpu', s.side, mainThreadUs);
+    record('msgLoadCpu', s.side, loadGeneratorUs);
+    record('msgIdle', s.side, idleUs);
+    say(
+      s.side,
+      `messages/s at ${PLAN.throughput.connections} connections: ${fmt(rate, 0)} (per message: server CPU ${fmt(cpuUs, 1)} µs, ` +
+        `its main thread ${fmt(mainThreadUs, 1)} µs; load generator ${fmt(loadGeneratorUs, 1)} µs; CPUs idle ${fmt(idleUs, 1)} µs)`,
+    );
   }
   await measureFloor(t, say);
   await measurePython(t, say);
@@ -286,6 +293,9 @@ function table() {
       target: { text: 'ratio ≥ 0.8×', check: (_s, _b, ratio) => ratio >= 0.8 },
     },
     { figure: 'server CPU per message (same run)', unit: 'µs', digits: 1, ...summary('msgCpu') },
+    { figure: "… of it the server's main thread (OpenLess: the gateway)", unit: 'µs', digits: 1, ...summary('msgMainCpu') },
+    { figure: 'load generator CPU per message (same machine)', unit: 'µs', digits: 1, ...summary('msgLoadCpu') },
+    { figure: 'CPU time left idle per message (both CPUs)', unit: 'µs', digits: 1, ...summary('msgIdle') },
     { figure: 'isolation floor: messages/s of the bare echo with its work on a worker thread', digits: 0, ...summary('floorMsgs') },
     { figure: 'isolation floor: server CPU per message', unit: 'µs', digits: 1, ...summary('floorCpu') },
     {

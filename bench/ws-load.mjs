@@ -75,7 +75,7 @@ export async function roundTrips(url, frame, { warmup, count, timeoutMs = 60_000
   }
 }
 
-/** Returns `{ rate }` replies/s and `cpuUs`: the server's CPU time per reply (needs `pid`). */
+/** Returns `{ rate }` replies/s and, per reply, the CPU figures of measureWindow (`cpuUs`: the server's; needs `pid`). */
 export async function throughput(url, frame, { connections, window, warmupMs, durationMs, pid }) {
   const sockets = await deadline(Promise.all(Array.from({ length: connections }, () => open(url))), 30_000, `open ${connections} to ${url}`);
   let measuring = false;
@@ -103,11 +103,11 @@ export async function throughput(url, frame, { connections, window, warmupMs, du
         ws.send(frame);
       }
     }
-    const { elapsedS, cpuUs } = await measureWindow({ warmupMs, durationMs, pid, setMeasuring: (on) => (measuring = on), counted: () => counted });
+    const { elapsedS, ...perReply } = await measureWindow({ warmupMs, durationMs, pid, setMeasuring: (on) => (measuring = on), counted: () => counted });
     sending = false;
     if (inFlight > 0) await deadline(allReplied, 30_000, `drain replies from ${url}`);
     if (errors > 0) throw new Error(`${errors} error frames from ${url}`);
-    return { rate: counted / elapsedS, cpuUs };
+    return { rate: counted / elapsedS, ...perReply };
   } finally {
     await deadline(Promise.all(sockets.map(close)), 30_000, `close ${url}`).catch(() => sockets.forEach((ws) => ws.terminate()));
   }
