@@ -93,7 +93,7 @@ let clockTicks;
 const ticksPerSecond = () => (clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100);
 
 /** user + system ticks of a /proc `stat` file (a process's or one thread's). */
-function cpuTicks(statFile) {
+function threadOrProcessTicks(statFile) {
   // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
   const stat = readFileSync(statFile, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -107,7 +107,7 @@ export function cpuMs(pid) {
   while (stack.length > 0) {
     const current = stack.pop();
     try {
-      ticks += cpuTicks(`/proc/${current}/stat`);
+      ticks += threadOrProcessTicks(`/proc/${current}/stat`);
       for (const task of readdirSync(`/proc/${current}/task`)) {
         const children = readFileSync(`/proc/${current}/task/${task}/children`, 'utf8').trim();
         if (children) stack.push(...children.split(/\s+/).map(Number));
@@ -122,7 +122,7 @@ export function cpuMs(pid) {
 /** CPU time in ms of `pid`'s main thread (OpenLess: the gateway; a baseline echo: all of its work). */
 function mainThreadCpuMs(pid) {
   try {
-    return (cpuTicks(`/proc/${pid}/task/${pid}/stat`) * 1000) / ticksPerSecond();
+    return (threadOrProcessTicks(`/proc/${pid}/task/${pid}/stat`) * 1000) / ticksPerSecond();
   } catch {
     return NaN;
   }
