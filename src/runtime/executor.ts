@@ -78,4 +78,6 @@ export interface ExecutorOptions {
   timeoutMs: number;
   /** Upper bound of warm instances per deployment. */
   maxInstances: number;
+  /** Nice steps below the server's priority that instances run at (priority.ts); 0: the server's. */
+  niceIncrement: number;
 }

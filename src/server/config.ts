@@ -27,11 +27,23 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number, scale 
   return Math.round(value * scale);
 }
 
+/** A whole number of nice steps, 0 (none) to 19 (the lowest priority). */
+function niceSteps(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 19) {
+    throw new Error(`${name}=${raw} is not a whole number from 0 to 19 — unset it or give e.g. ${name}=${fallback} (0 runs handlers at the server's own priority)`);
+  }
+  return value;
+}
+
 export function tunablesFromEnv(env: NodeJS.ProcessEnv = process.env): ServerTunables {
   return {
     executor: {
       timeoutMs: positive(env, 'LESS_HANDLER_TIMEOUT', 30_000, 1000),
       maxInstances: positive(env, 'LESS_INSTANCES', Math.max(2, availableParallelism())),
+      niceIncrement: niceSteps(env, 'LESS_HANDLER_NICE', 10),
     },
     sockets: {
       maxPayloadBytes: positive(env, 'LESS_WS_MAX_MESSAGE_BYTES', defaultSocketLimits.maxPayloadBytes),

@@ -16,6 +16,7 @@ import type { HandlerModule } from './handler-module.js';
 import { toHandlerModule } from './handler-module.js';
 import { CONTROL_CHARACTER, decodeToExecutor, encodeFromExecutor, type WireBatch } from './js-wire.js';
 import { Outbox } from '../outbox.js';
+import { lowerThreadPriority } from '../priority.js';
 
 export interface JsWorkerData {
   project: string;
@@ -25,10 +26,14 @@ export interface JsWorkerData {
   env: Record<string, string>;
   /** Where this instance posts its log chunks, as `LogChunk[]` (the log store's thread). */
   logPort: MessagePort;
+  /** Nice steps below the server's priority this thread runs at (../priority.ts). */
+  niceIncrement: number;
 }
 
 const data = workerData as JsWorkerData;
 const port = parentPort!;
+
+lowerThreadPriority(data.niceIncrement);
 
 // Handlers see the deployment's variables, not the server's environment (SPEC 2.5).
 for (const key of Object.keys(process.env)) delete process.env[key];

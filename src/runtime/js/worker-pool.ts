@@ -60,7 +60,7 @@ export class JsWorkerPool implements Executor {
   private retired = false;
 
   constructor(
-    private readonly workerData: Omit<JsWorkerData, 'logPort'>,
+    private readonly workerData: Omit<JsWorkerData, 'logPort' | 'niceIncrement'>,
     private readonly host: HostServices,
     private readonly options: ExecutorOptions,
   ) {
@@ -101,7 +101,7 @@ export class JsWorkerPool implements Executor {
 
   private spawn(): Slot {
     const logPort = this.host.openLogChannel();
-    const worker = new Worker(workerFile, { workerData: { ...this.workerData, logPort }, transferList: [logPort], stdout: true, stderr: true });
+    const worker = new Worker(workerFile, { workerData: { ...this.workerData, logPort, niceIncrement: this.options.niceIncrement }, transferList: [logPort], stdout: true, stderr: true });
     const slot = new Slot(worker);
     this.slots.push(slot);
     worker.on('message', (wire: WireBatch<FromExecutor>) => {

@@ -108,10 +108,16 @@ export class PythonPool implements Executor {
 
   private spawn(): PythonProcess {
     const init: PythonWorkerInit = { t: 'init', ...this.deployment, sdk: pythonSdkDir };
-    const started: PythonProcess = new PythonProcess(this.python, init, this.host, {
-      message: (message) => this.receive(started, message),
-      ended: (reason) => this.lose(started, reason),
-    });
+    const started: PythonProcess = new PythonProcess(
+      this.python,
+      init,
+      this.host,
+      {
+        message: (message) => this.receive(started, message),
+        ended: (reason) => this.lose(started, reason),
+      },
+      this.options.niceIncrement,
+    );
     this.active.push(started);
     this.running.add(started);
     return started;

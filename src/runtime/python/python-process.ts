@@ -14,6 +14,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { encodeLine, encodeNextLine, LINE_SEPARATOR, type LogChunk } from '../../storage/logs.js';
 import type { HostServices } from '../executor.js';
 import { Outbox } from '../outbox.js';
+import { lowerProcessPriority } from '../priority.js';
 import { encodeFrame, FrameDecoder, FrameError } from './framing.js';
 import { workerScript } from './interpreter.js';
 import type { FromPython, PythonLogChunk, PythonWorkerInit, ToPython } from './wire.js';
@@ -46,11 +47,15 @@ export class PythonProcess {
     init: PythonWorkerInit,
     private readonly host: Pick<HostServices, 'log' | 'openLogChannel'>,
     private readonly events: ProcessEvents,
+    /** Nice steps below the server's priority the process runs at (../priority.ts). */
+    niceIncrement: number,
   ) {
     this.logPort = host.openLogChannel();
     // The server's own environment, so PATH, PYTHONPATH or a venv apply to the interpreter;
     // the worker then replaces os.environ with the deployment's variables.
     this.child = spawn(python, [workerScript], { cwd: init.dir, stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] });
+    // At once, before the interpreter starts the threads that run invocations: they inherit it.
+    lowerProcessPriority(this.child.pid, niceIncrement);
     const stdout = this.child.stdout!;
     const stderr = this.child.stderr!;
     this.toWorker = this.child.stdio[3] as Writable;
