@@ -9,12 +9,13 @@ import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../bin/less-cli.js', import.meta.url));
 
-function cli(args, { home, port, cwd, timeoutMs = 60_000 }) {
+/** `cli`: another checkout's bin/less-cli.js (bench/compare.mjs); `env`: more variables for it and the server it starts. */
+function cli(args, { home, port, cwd, timeoutMs = 60_000, env = {}, cli = CLI }) {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      [CLI, ...args],
-      { cwd, env: { ...process.env, LESS_HOME: home, LESS_PORT: String(port) }, timeout: timeoutMs, killSignal: 'SIGKILL' },
+      [cli, ...args],
+      { cwd, env: { ...process.env, ...env, LESS_HOME: home, LESS_PORT: String(port) }, timeout: timeoutMs, killSignal: 'SIGKILL' },
       (error, stdout, stderr) => {
         if (error) reject(new Error(`less-cli ${args.join(' ')} failed: ${stderr.trim() || error.message}`));
         else resolve({ stdout, stderr });
@@ -24,8 +25,8 @@ function cli(args, { home, port, cwd, timeoutMs = 60_000 }) {
 }
 
 /** Deploys the project in `cwd` as `name`; returns the resources object of `--json`. */
-export async function deploy(name, cwd, { home, port }) {
-  const { stdout } = await cli(['deploy', name, '--json'], { home, port, cwd });
+export async function deploy(name, cwd, { home, port, env, cli: cliPath }) {
+  const { stdout } = await cli(['deploy', name, '--json'], { home, port, cwd, env, cli: cliPath });
   return JSON.parse(stdout);
 }
 
@@ -35,9 +36,9 @@ export function serverPid(home) {
 }
 
 /** Stops the server of this LESS_HOME; kills `pid` if the CLI could not. */
-export async function stop({ home, port, pid }) {
+export async function stop({ home, port, pid, cli: cliPath }) {
   try {
-    await cli(['server', 'stop'], { home, port, cwd: process.cwd(), timeoutMs: 20_000 });
+    await cli(['server', 'stop'], { home, port, cwd: process.cwd(), timeoutMs: 20_000, cli: cliPath });
   } catch (error) {
     console.error(String(error.message ?? error));
   }
