@@ -17,25 +17,25 @@ export interface ServerTunables {
   kvs: { sweepIntervalMs: number };
 }
 
-function positive(env: NodeJS.ProcessEnv, name: string, fallback: number, scale = 1): number {
+/** A number set in the environment (undefined when unset); a value `accepts` refuses is an error that says what to give instead. */
+function numberFrom(env: NodeJS.ProcessEnv, name: string, accepts: (value: number) => boolean, expected: string, example: string): number | undefined {
   const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
+  if (raw === undefined || raw === '') return undefined;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new Error(`${name}=${raw} is not a positive number — unset it or give e.g. ${name}=${fallback / scale}`);
-  }
-  return Math.round(value * scale);
+  if (!accepts(value)) throw new Error(`${name}=${raw} is not ${expected} — unset it or give e.g. ${name}=${example}`);
+  return value;
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number, scale = 1): number {
+  const value = numberFrom(env, name, (v) => Number.isFinite(v) && v > 0, 'a positive number', `${fallback / scale}`);
+  return value === undefined ? fallback : Math.round(value * scale);
 }
 
 /** A whole number of nice steps, 0 (none) to 19 (the lowest priority). */
 function niceSteps(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 19) {
-    throw new Error(`${name}=${raw} is not a whole number from 0 to 19 — unset it or give e.g. ${name}=${fallback} (0 runs handlers at the server's own priority)`);
-  }
-  return value;
+  const expected = 'a whole number from 0 to 19';
+  const example = `${fallback} (0 runs handlers at the server's own priority)`;
+  return numberFrom(env, name, (v) => Number.isInteger(v) && v >= 0 && v <= 19, expected, example) ?? fallback;
 }
 
 export function tunablesFromEnv(env: NodeJS.ProcessEnv = process.env): ServerTunables {
