@@ -9,7 +9,8 @@
  * latency/throughput figures) — the bare `ws` echo server and the bare `node:http`
  * server as child processes, and an OpenLess server auto-started by `less-cli deploy`
  * (examples/web-sockets + bench/fixtures/api-bench, new LESS_HOME each time) — measures
- * each figure baseline first, OpenLess second, and stops them all. The table reports the median of
+ * each figure baseline first, OpenLess second (the round trips and messages/s of the echo, the
+ * isolation floor and the JavaScript and Python handlers in alternated chunks), and stops them all. The table reports the median of
  * the rounds per side and the median of the per-round ratios (each round is a pair, so
  * background load drifting between rounds cancels out). It is printed and written to
  * bench/results.md. Exit code 0 even when a target fails: this is a measurement.
@@ -24,7 +25,7 @@ import { freePort, killAllChildrenSync, startBaseline, stopAllChildren } from '.
 import { renderTable } from './report.mjs';
 import { median, percentile } from './stats.mjs';
 import { requestsPerSecond } from './http-load.mjs';
-import { holdConnections, roundTrips, throughput } from './ws-load.mjs';
+import { holdConnections, interleavedRoundTrips, interleavedThroughput, roundTrips, throughput } from './ws-load.mjs';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const quick = process.argv.includes('--quick');
@@ -32,17 +33,17 @@ const quick = process.argv.includes('--quick');
 const PLAN = quick
   ? {
       rounds: 1,
-      roundTrip: { warmup: 100, count: 300 },
+      roundTrip: { warmup: 100, count: 300, chunks: 10 },
       topicRoundTrip: { warmup: 100, count: 300 },
-      throughput: { connections: 50, window: 2, warmupMs: 300, durationMs: 700 },
+      throughput: { connections: 50, window: 2, warmupMs: 300, durationMs: 700, chunks: 2 },
       hold: { count: 500, batch: 100 },
       http: { concurrency: 32, warmupMs: 300, durationMs: 700 },
     }
   : {
       rounds: 3,
-      roundTrip: { warmup: 20000, count: 3000 },
+      roundTrip: { warmup: 20000, count: 3000, chunks: 10 },
       topicRoundTrip: { warmup: 3000, count: 2000 },
-      throughput: { connections: 50, window: 2, warmupMs: 1000, durationMs: 3000 },
+      throughput: { connections: 50, window: 2, warmupMs: 1000, durationMs: 3000, chunks: 6 },
       hold: { count: 5000, batch: 200 },
       http: { concurrency: 32, warmupMs: 1000, durationMs: 3000 },
     };
@@ -138,30 +139,41 @@ async function measureMemory(t, round) {
 /** Latency and throughput figures, on fresh servers. */
 async function measureSpeed(t, round) {
   const say = sayer(round);
-  const sides = sidesOf(t);
-  for (const s of sides) {
-    const latencies = await roundTrips(s.ws, FRAME, PLAN.roundTrip);
-    record('p50', s.side, percentile(latencies, 50));
-    record('p99', s.side, percentile(latencies, 99));
-    say(s.side, `round trip p50 ${fmt(percentile(latencies, 50), 3)} ms, p99 ${fmt(percentile(latencies, 99), 3)} ms`);
+  // The servers compared by a ratio are measured in alternated chunks (interleavedRoundTrips,
+  // interleavedThroughput): a ratio then compares servers measured side by side.
+  const [echoLatencies, jsLatencies, pythonLatencies] = await interleavedRoundTrips([t.baselineWs, t.subjectWs, t.pythonWs], FRAME, PLAN.roundTrip);
+  for (const [side, latencies] of [['baseline', echoLatencies], ['subject', jsLatencies]]) {
+    record('p50', side, percentile(latencies, 50));
+    record('p99', side, percentile(latencies, 99));
+    say(side, `round trip p50 ${fmt(percentile(latencies, 50), 3)} ms, p99 ${fmt(percentile(latencies, 99), 3)} ms`);
   }
-  for (const s of sides) {
-    const { rate, cpuUs, mainThreadUs, loadGeneratorUs, idleUs } = await throughput(s.ws, FRAME, { ...PLAN.throughput, pid: s.wsPid });
-    record('msgs', s.side, rate);
-    record('msgCpu', s.side, cpuUs);
-    record('msgMainCpu', s.side, mainThreadUs);
-    record('msgLoadCpu', s.side, loadGeneratorUs);
-    record('msgIdle', s.side, idleUs);
+  const [echo, javascript, floor, python] = await interleavedThroughput(
+    [
+      { url: t.baselineWs, pid: t.wsEcho.pid },
+      { url: t.subjectWs, pid: t.subjectPid },
+      { url: t.floorWs, pid: t.wsFloor.pid },
+      { url: t.pythonWs, pid: t.subjectPid },
+    ],
+    FRAME,
+    PLAN.throughput,
+  );
+  for (const [side, figures] of [['baseline', echo], ['subject', javascript]]) {
+    const { rate, cpuUs, mainThreadUs, loadGeneratorUs, idleUs } = figures;
+    record('msgs', side, rate);
+    record('msgCpu', side, cpuUs);
+    record('msgMainCpu', side, mainThreadUs);
+    record('msgLoadCpu', side, loadGeneratorUs);
+    record('msgIdle', side, idleUs);
     say(
-      s.side,
+      side,
       `messages/s at ${PLAN.throughput.connections} connections: ${fmt(rate, 0)} (per message: server CPU ${fmt(cpuUs, 1)} µs, ` +
         `its main thread ${fmt(mainThreadUs, 1)} µs; load generator ${fmt(loadGeneratorUs, 1)} µs; CPUs idle ${fmt(idleUs, 1)} µs)`,
     );
   }
-  await measureFloor(t, say);
-  await measurePython(t, say);
+  recordFloor(floor, say);
+  recordPython(pythonLatencies, python, say);
   await measureTopics(t, say);
-  for (const s of sides) {
+  for (const s of sidesOf(t)) {
     const { rate, cpuUs } = await requestsPerSecond(s.http, { ...PLAN.http, pid: s.httpPid });
     record('rps', s.side, rate);
     record('reqCpu', s.side, cpuUs);
@@ -174,8 +186,7 @@ async function measureSpeed(t, round) {
  * thread. Information only — the distance between it and OpenLess is the runtime's own work
  * per message (request ids, logs, timeouts, the SDK), not the thread hop.
  */
-async function measureFloor(t, say) {
-  const { rate, cpuUs } = await throughput(t.floorWs, FRAME, { ...PLAN.throughput, pid: t.wsFloor.pid });
+function recordFloor({ rate, cpuUs }, say) {
   record('floorMsgs', 'subject', rate);
   record('floorCpu', 'subject', cpuUs);
   record('floorMsgs', 'baseline', samples.msgs.baseline.at(-1));
@@ -185,15 +196,13 @@ async function measureFloor(t, say) {
 
 /**
  * The same channel figures through the guide's Python handlers (examples/web-sockets-python),
- * on the same server, right after the JavaScript ones: recorded as figures of their own whose
- * "baseline" is the JavaScript handler of the same round.
+ * on the same server, measured alongside the JavaScript ones: recorded as figures of their
+ * own whose "baseline" is the JavaScript handler of the same round.
  */
-async function measurePython(t, say) {
-  const latencies = await roundTrips(t.pythonWs, FRAME, PLAN.roundTrip);
+function recordPython(latencies, { rate, cpuUs }, say) {
   record('pyP50', 'subject', percentile(latencies, 50));
   record('pyP99', 'subject', percentile(latencies, 99));
   say('subject', `Python handler round trip p50 ${fmt(percentile(latencies, 50), 3)} ms, p99 ${fmt(percentile(latencies, 99), 3)} ms`);
-  const { rate, cpuUs } = await throughput(t.pythonWs, FRAME, { ...PLAN.throughput, pid: t.subjectPid });
   record('pyMsgs', 'subject', rate);
   record('pyMsgCpu', 'subject', cpuUs);
   say('subject', `Python handler messages/s at ${PLAN.throughput.connections} connections: ${fmt(rate, 0)} (server CPU ${fmt(cpuUs, 1)} µs/message)`);
@@ -369,7 +378,7 @@ async function main() {
   const failed = [...core.failed, ...python.failed.map((figure) => `Python ${figure}`), ...topics.failed.map((figure) => `topics ${figure}`)];
   const notes = [
     `OpenLess (\`less-cli deploy\` of examples/web-sockets, examples/web-sockets-python, bench/fixtures/api-bench and bench/fixtures/topics-bench) vs bare baselines in their own processes: a \`ws\` echo server and a \`node:http\` server answering \`{"ok":true}\`. The isolation floor rows (information) are that \`ws\` echo with its work on one worker thread (bench/baselines/ws-worker-echo.mjs), in the OpenLess column.`,
-    `Median of ${PLAN.rounds} round(s), baseline and OpenLess interleaved; ratio = median of the per-round ratios OpenLess/baseline; server CPU rows are informational (lower is better).`,
+    `Median of ${PLAN.rounds} round(s), baseline and OpenLess interleaved (round trips in ${PLAN.roundTrip.chunks} alternated chunks, messages/s in ${PLAN.throughput.chunks}); ratio = median of the per-round ratios OpenLess/baseline; server CPU rows are informational (lower is better).`,
     `node ${process.version}, ${cpus().length} CPUs (load generator on the same machine), load average ${loadBefore} → ${loadAfter}, CPU time taken by the hypervisor (steal) ${stolen.toFixed(0)} %${quick ? ', --quick (smoke run, not a measurement)' : ''}.`,
   ];
   // The bench itself loads every CPU, so only the load before it says whether other work was running.

@@ -3,8 +3,10 @@
  * event and bounded by a deadline, so a stuck server fails the run instead of hanging it.
  *
  * - roundTrips:  1 connection, send → await reply → repeat; latencies in ms.
+ * - interleavedRoundTrips: the same to several servers, in alternated chunks.
  * - throughput:  N connections, each keeping `window` frames in flight; replies/s counted
  *                in a fixed window after a warm-up.
+ * - interleavedThroughput: the same for several servers, loaded in turn in alternated chunks.
  * - holdConnections: opens `count` connections in batches, reads the server's RSS before
  *                and after, closes them all and awaits the closes.
  */
@@ -48,68 +50,163 @@ function close(ws) {
   });
 }
 
-export async function roundTrips(url, frame, { warmup, count, timeoutMs = 60_000 }) {
+/** One connection that times send → reply; `errors` counts error frames received. */
+async function openTimer(url) {
   const ws = await deadline(open(url), 10_000, `open ${url}`);
-  try {
-    let waiting;
-    let errors = 0;
-    ws.on('message', (data) => {
-      if (isErrorFrame(data)) errors++;
-      waiting?.();
-    });
-    const latencies = new Float64Array(count);
-    const run = async () => {
-      for (let i = 0; i < warmup + count; i++) {
+  let waiting;
+  const timer = {
+    ws,
+    errors: 0,
+    /** Runs `count` round trips; with `into`, their latencies in ms go to `into[offset…]`. */
+    async run(frame, count, into, offset = 0) {
+      for (let i = 0; i < count; i++) {
         const replied = new Promise((resolve) => (waiting = resolve));
         const started = process.hrtime.bigint();
         ws.send(frame);
         await replied;
-        if (i >= warmup) latencies[i - warmup] = Number(process.hrtime.bigint() - started) / 1e6;
+        if (into) into[offset + i] = Number(process.hrtime.bigint() - started) / 1e6;
+      }
+    },
+  };
+  ws.on('message', (data) => {
+    if (isErrorFrame(data)) timer.errors++;
+    waiting?.();
+  });
+  return timer;
+}
+
+export async function roundTrips(url, frame, { warmup, count, timeoutMs = 60_000 }) {
+  const [latencies] = await interleavedRoundTrips([url], frame, { warmup, count, chunks: 1, timeoutMs });
+  return latencies;
+}
+
+/**
+ * Round trips to several servers, one connection each, in alternated chunks: each server
+ * gets its warm-up, then `count` round trips in `chunks` turns, every server once per turn.
+ * A machine whose speed drifts over a run (other tenants, frequency) thus slows every
+ * server alike, and the ratio between them holds. Latencies in ms, one array per URL.
+ */
+export async function interleavedRoundTrips(urls, frame, { warmup, count, chunks, timeoutMs = 60_000 }) {
+  const timers = [];
+  try {
+    for (const url of urls) timers.push(await openTimer(url));
+    const latencies = urls.map(() => new Float64Array(count));
+    const run = async () => {
+      for (const timer of timers) await timer.run(frame, warmup);
+      const perChunk = Math.ceil(count / chunks);
+      for (let done = 0; done < count; done += perChunk) {
+        const size = Math.min(perChunk, count - done);
+        for (let i = 0; i < timers.length; i++) await timers[i].run(frame, size, latencies[i], done);
       }
     };
-    await deadline(run(), timeoutMs, `round trips to ${url}`);
-    if (errors > 0) throw new Error(`${errors} error frames from ${url}`);
-    return Array.from(latencies);
+    await deadline(run(), timeoutMs * urls.length, `round trips to ${urls.join(', ')}`);
+    timers.forEach((timer, i) => {
+      if (timer.errors > 0) throw new Error(`${timer.errors} error frames from ${urls[i]}`);
+    });
+    return latencies.map((values) => Array.from(values));
   } finally {
-    await deadline(close(ws), 10_000, `close ${url}`).catch(() => ws.terminate());
+    await Promise.all(timers.map(({ ws }) => deadline(close(ws), 10_000, 'close').catch(() => ws.terminate())));
+  }
+}
+
+/** `connections` sockets to one server, each keeping `window` frames in flight while started. */
+class ClosedLoop {
+  static async open(url, frame, { connections, window }) {
+    const sockets = await deadline(Promise.all(Array.from({ length: connections }, () => open(url))), 30_000, `open ${connections} to ${url}`);
+    return new ClosedLoop(url, frame, window, sockets);
+  }
+
+  /** Replies counted while `measuring` (error frames are not). */
+  counted = 0;
+  measuring = false;
+  errors = 0;
+  sending = false;
+  inFlight = 0;
+  drained = undefined;
+
+  constructor(url, frame, window, sockets) {
+    this.url = url;
+    this.frame = frame;
+    this.window = window;
+    this.sockets = sockets;
+    for (const ws of sockets) {
+      ws.on('message', (data) => {
+        this.inFlight--;
+        if (isErrorFrame(data)) this.errors++;
+        else if (this.measuring) this.counted++;
+        if (this.sending) {
+          this.inFlight++;
+          ws.send(frame);
+        } else if (this.inFlight === 0) this.drained?.();
+      });
+    }
+  }
+
+  start() {
+    this.sending = true;
+    for (const ws of this.sockets) {
+      for (let i = 0; i < this.window; i++) {
+        this.inFlight++;
+        ws.send(this.frame);
+      }
+    }
+  }
+
+  /** Stops sending and resolves once every frame in flight is answered. */
+  async stop() {
+    this.sending = false;
+    if (this.inFlight > 0) await deadline(new Promise((resolve) => (this.drained = resolve)), 30_000, `drain replies from ${this.url}`);
+    if (this.errors > 0) throw new Error(`${this.errors} error frames from ${this.url}`);
+  }
+
+  close() {
+    return deadline(Promise.all(this.sockets.map(close)), 30_000, `close ${this.url}`).catch(() => this.sockets.forEach((ws) => ws.terminate()));
   }
 }
 
 /** Returns `{ rate }` replies/s and, per reply, the CPU figures of measureWindow (`cpuUs`: the server's; needs `pid`). */
 export async function throughput(url, frame, { connections, window, warmupMs, durationMs, pid }) {
-  const sockets = await deadline(Promise.all(Array.from({ length: connections }, () => open(url))), 30_000, `open ${connections} to ${url}`);
-  let measuring = false;
-  let sending = true;
-  let counted = 0;
-  let errors = 0;
-  let inFlight = 0;
-  let drained;
+  const [result] = await interleavedThroughput([{ url, pid }], frame, { connections, window, warmupMs, durationMs, chunks: 1 });
+  return result;
+}
+
+/**
+ * Throughput of several servers (`targets`: `{ url, pid }`), each loaded in turn: `chunks`
+ * turns, each measuring every server for `durationMs / chunks` after `settleMs` of load (the
+ * first turn after the whole `warmupMs`), the others idle meanwhile. As with
+ * interleavedRoundTrips, a machine that drifts in speed over the run slows every server alike.
+ * Returns, per target, the figures of `throughput` over all its windows together.
+ */
+export async function interleavedThroughput(targets, frame, { connections, window, warmupMs, durationMs, chunks, settleMs = 200 }) {
+  const loops = [];
   try {
-    for (const ws of sockets) {
-      ws.on('message', (data) => {
-        inFlight--;
-        if (isErrorFrame(data)) errors++;
-        else if (measuring) counted++;
-        if (sending) {
-          inFlight++;
-          ws.send(frame);
-        } else if (inFlight === 0) drained?.();
-      });
-    }
-    const allReplied = new Promise((resolve) => (drained = resolve));
-    for (const ws of sockets) {
-      for (let i = 0; i < window; i++) {
-        inFlight++;
-        ws.send(frame);
+    for (const { url } of targets) loops.push(await ClosedLoop.open(url, frame, { connections, window }));
+    const totals = targets.map(() => ({ events: 0, elapsedS: 0, cpuUs: 0, mainThreadUs: 0, loadGeneratorUs: 0, idleUs: 0 }));
+    for (let chunk = 0; chunk < chunks; chunk++) {
+      for (let i = 0; i < targets.length; i++) {
+        const loop = loops[i];
+        loop.counted = 0;
+        loop.start();
+        const { elapsedS, ...perReply } = await measureWindow({
+          warmupMs: chunk === 0 ? warmupMs : settleMs,
+          durationMs: durationMs / chunks,
+          pid: targets[i].pid,
+          setMeasuring: (on) => (loop.measuring = on),
+          counted: () => loop.counted,
+        });
+        await loop.stop();
+        const total = totals[i];
+        total.events += loop.counted;
+        total.elapsedS += elapsedS;
+        for (const key of ['cpuUs', 'mainThreadUs', 'loadGeneratorUs', 'idleUs']) total[key] += perReply[key] * loop.counted;
       }
     }
-    const { elapsedS, ...perReply } = await measureWindow({ warmupMs, durationMs, pid, setMeasuring: (on) => (measuring = on), counted: () => counted });
-    sending = false;
-    if (inFlight > 0) await deadline(allReplied, 30_000, `drain replies from ${url}`);
-    if (errors > 0) throw new Error(`${errors} error frames from ${url}`);
-    return { rate: counted / elapsedS, ...perReply };
+    return totals.map(({ events, elapsedS, ...sums }) => ({
+      rate: events / elapsedS,
+      ...Object.fromEntries(Object.entries(sums).map(([key, sum]) => [key, sum / events])),
+    }));
   } finally {
-    await deadline(Promise.all(sockets.map(close)), 30_000, `close ${url}`).catch(() => sockets.forEach((ws) => ws.terminate()));
+    await Promise.all(loops.map((loop) => loop.close()));
   }
 }
 
