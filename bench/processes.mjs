@@ -140,7 +140,7 @@ function idleMs() {
  * server's CPU (`cpuUs`), its main thread's share (`mainThreadUs`), the CPU of this process —
  * the load generator, which shares the machine — (`loadGeneratorUs`), and the CPU time no
  * thread used (`idleUs`, all CPUs together). Where the time goes decides throughput as much as
- * what the server spends: see README "Performance".
+ * what the server spends: see docs/performance.md.
  */
 export async function measureWindow({ warmupMs, durationMs, pid, setMeasuring, counted }) {
   await new Promise((resolve) => setTimeout(resolve, warmupMs));
