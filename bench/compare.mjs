@@ -2,8 +2,8 @@
 /**
  * `npm run bench:compare -- [--rounds 7] <variant> [<variant> …]` — messages/s at 50
  * connections of several OpenLess builds or settings, in alternated rounds against the bare
- * `ws` echo: each round measures the echo, then every variant, so background load drifting
- * over the run reaches them all alike.
+ * `ws` echo: each round measures the echo and every variant in alternated windows of 0.5 s
+ * (interleavedThroughput), so a machine whose speed drifts slows them all alike.
  *
  * A variant is `[<checkout>][@NAME=value,NAME=value]`: a checkout of OpenLess (a folder with
  * bin/ and a built dist/; this one when left out) and environment variables for its server.
@@ -26,11 +26,11 @@ import { parseArgs } from 'node:util';
 import * as openless from './openless.mjs';
 import { freePort, killAllChildrenSync, startBaseline, stopAllChildren } from './processes.mjs';
 import { median } from './stats.mjs';
-import { throughput } from './ws-load.mjs';
+import { interleavedThroughput } from './ws-load.mjs';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const FRAME = JSON.stringify({ channel: 'my_channel', data: 'Hello from a socket client.' });
-const LOAD = { connections: 50, window: 2, warmupMs: 1000, durationMs: 3000 };
+const LOAD = { connections: 50, window: 2, warmupMs: 1000, durationMs: 3000, chunks: 6 };
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string', default: '7' } } });
 const rounds = Number(values.rounds);
@@ -80,11 +80,15 @@ try {
   const echo = await startBaseline(here('./baselines/ws-echo.mjs'));
   const echoResults = [];
   for (let round = 1; round <= rounds; round++) {
-    const bare = await throughput(`ws://127.0.0.1:${echo.port}/`, FRAME, { ...LOAD, pid: echo.pid });
+    const [bare, ...measurements] = await interleavedThroughput(
+      [{ url: `ws://127.0.0.1:${echo.port}/`, pid: echo.pid }, ...variants.map(({ url, pid }) => ({ url, pid }))],
+      FRAME,
+      LOAD,
+    );
     echoResults.push(bare);
     say(`round ${round} bare ws echo: ${Math.round(bare.rate)} messages/s; per message ${perMessage(bare)}`);
-    for (const variant of variants) {
-      const measured = await throughput(variant.url, FRAME, { ...LOAD, pid: variant.pid });
+    for (const [i, variant] of variants.entries()) {
+      const measured = measurements[i];
       variant.results.push({ ...measured, ratio: measured.rate / bare.rate });
       say(`round ${round} ${variant.spec}: ${Math.round(measured.rate)} messages/s, ${(measured.rate / bare.rate).toFixed(3)}×; per message ${perMessage(measured)}`);
     }
