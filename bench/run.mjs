@@ -2,7 +2,7 @@
 /**
  * `npm run bench` — OpenLess against bare baselines, one load generator for both.
  *
- *   node bench/run.mjs           full run (3 rounds, about 1.5 minutes)
+ *   node bench/run.mjs           full run (3 rounds, about 4 minutes)
  *   node bench/run.mjs --quick   smoke run (1 short round, < 30 s)
  *
  * Each round starts fresh servers twice (once for the memory figure, once for the
