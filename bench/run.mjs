@@ -9,11 +9,12 @@
  * latency/throughput figures) — the bare `ws` echo server and the bare `node:http`
  * server as child processes, and an OpenLess server auto-started by `less-cli deploy`
  * (examples/web-sockets + bench/fixtures/api-bench, new LESS_HOME each time) — measures
- * each figure baseline first, OpenLess second (the round trips and messages/s of the echo, the
- * isolation floor and the JavaScript and Python handlers in alternated chunks), and stops them all. The table reports the median of
- * the rounds per side and the median of the per-round ratios (each round is a pair, so
- * background load drifting between rounds cancels out). It is printed and written to
- * bench/results.md. Exit code 0 even when a target fails: this is a measurement.
+ * each figure baseline first, OpenLess second (the round trips and messages/s of the echo,
+ * the isolation floor and the JavaScript and Python handlers in alternated chunks), and
+ * stops them all. The table reports the median of the rounds per side and the median of the
+ * per-round ratios (each round is a pair, so background load drifting between rounds cancels
+ * out). It is printed and written to bench/results.md. Exit code 0 even when a target fails:
+ * this is a measurement.
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
