@@ -142,7 +142,11 @@ async function measureSpeed(t, round) {
   const say = sayer(round);
   // The servers compared by a ratio are measured in alternated chunks (interleavedRoundTrips,
   // interleavedThroughput): a ratio then compares servers measured side by side.
-  const [echoLatencies, jsLatencies, pythonLatencies] = await interleavedRoundTrips([t.baselineWs, t.subjectWs, t.pythonWs], FRAME, PLAN.roundTrip);
+  const [echoLatencies, jsLatencies, pythonLatencies, floorLatencies] = await interleavedRoundTrips(
+    [t.baselineWs, t.subjectWs, t.pythonWs, t.floorWs],
+    FRAME,
+    PLAN.roundTrip,
+  );
   for (const [side, latencies] of [['baseline', echoLatencies], ['subject', jsLatencies]]) {
     record('p50', side, percentile(latencies, 50));
     record('p99', side, percentile(latencies, 99));
@@ -171,7 +175,7 @@ async function measureSpeed(t, round) {
         `its main thread ${fmt(mainThreadUs, 1)} µs; load generator ${fmt(loadGeneratorUs, 1)} µs; CPUs idle ${fmt(idleUs, 1)} µs)`,
     );
   }
-  recordFloor(floor, say);
+  recordFloor(floor, floorLatencies, say);
   recordPython(pythonLatencies, python, say);
   await measureTopics(t, say);
   for (const s of sidesOf(t)) {
@@ -187,7 +191,10 @@ async function measureSpeed(t, round) {
  * thread. Information only — the distance between it and OpenLess is the runtime's own work
  * per message (request ids, logs, timeouts, the SDK), not the thread hop.
  */
-function recordFloor({ rate, cpuUs }, say) {
+function recordFloor({ rate, cpuUs }, latencies, say) {
+  record('floorP50', 'subject', percentile(latencies, 50));
+  record('floorP50', 'baseline', samples.p50.baseline.at(-1));
+  say('baseline', `isolation floor round trip p50 ${fmt(percentile(latencies, 50), 3)} ms`);
   record('floorMsgs', 'subject', rate);
   record('floorCpu', 'subject', cpuUs);
   record('floorMsgs', 'baseline', samples.msgs.baseline.at(-1));
@@ -296,6 +303,7 @@ function table() {
       target: { text: 'ratio ≤ 2.5×', check: (_s, _b, ratio) => ratio <= 2.5 },
     },
     { figure: 'channel round trip p99, 1 connection', unit: 'ms', digits: 3, ...summary('p99') },
+    { figure: 'isolation floor: round trip p50 of the bare echo with its work on a worker thread', unit: 'ms', digits: 3, ...summary('floorP50') },
     {
       figure: `messages/s, ${tp.connections} connections × ${tp.window} in flight`,
       digits: 0,
