@@ -68,6 +68,20 @@ export function killAllChildrenSync() {
   for (const child of alive) child.kill('SIGKILL');
 }
 
+/**
+ * Restricts every thread of each of `pids` to the CPUs `cpuList` names (taskset's syntax:
+ * "0", "0-1"). Returns false, changing nothing more, where `taskset` (util-linux) is missing
+ * or refuses; the bench then leaves out the figures that need it.
+ */
+export function setCpuAffinity(pids, cpuList) {
+  try {
+    for (const pid of pids) execFileSync('taskset', ['--all-tasks', '--pid', '--cpu-list', cpuList, String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** VmRSS in KiB of `pid` plus all its descendants (worker threads are inside the pid). */
 export function rssKiB(pid) {
   let total = 0;

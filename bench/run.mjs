@@ -10,8 +10,8 @@
  * server as child processes, and an OpenLess server auto-started by `less-cli deploy`
  * (examples/web-sockets + bench/fixtures/api-bench, new LESS_HOME each time) — measures
  * each figure baseline first, OpenLess second (the round trips and messages/s of the echo,
- * the isolation floor and the JavaScript and Python handlers in alternated chunks), and
- * stops them all. The table reports the median of the rounds per side and the median of the
+ * the isolation floor and the JavaScript and Python handlers in alternated chunks; last, the
+ * round trips with every process on one CPU, where `taskset` exists), and stops them all. The table reports the median of the rounds per side and the median of the
  * per-round ratios (each round is a pair, so background load drifting between rounds cancels
  * out). It is printed and written to bench/results.md. Exit code 0 even when a target fails:
  * this is a measurement.
@@ -22,7 +22,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as openless from './openless.mjs';
-import { freePort, killAllChildrenSync, startBaseline, stopAllChildren } from './processes.mjs';
+import { freePort, killAllChildrenSync, setCpuAffinity, startBaseline, stopAllChildren } from './processes.mjs';
 import { renderTable } from './report.mjs';
 import { median, percentile } from './stats.mjs';
 import { requestsPerSecond } from './http-load.mjs';
@@ -35,6 +35,7 @@ const PLAN = quick
   ? {
       rounds: 1,
       roundTrip: { warmup: 100, count: 300, chunks: 10 },
+      oneCpuRoundTrip: { warmup: 100, count: 300, chunks: 2 },
       topicRoundTrip: { warmup: 100, count: 300 },
       throughput: { connections: 50, window: 2, warmupMs: 300, durationMs: 700, chunks: 2 },
       hold: { count: 500, batch: 100 },
@@ -43,6 +44,7 @@ const PLAN = quick
   : {
       rounds: 3,
       roundTrip: { warmup: 20000, count: 3000, chunks: 10 },
+      oneCpuRoundTrip: { warmup: 3000, count: 3000, chunks: 10 },
       topicRoundTrip: { warmup: 3000, count: 2000 },
       throughput: { connections: 50, window: 2, warmupMs: 1000, durationMs: 3000, chunks: 6 },
       hold: { count: 5000, batch: 200 },
@@ -184,6 +186,33 @@ async function measureSpeed(t, round) {
     record('reqCpu', s.side, cpuUs);
     say(s.side, `API GET requests/s: ${fmt(rate, 0)} (server CPU ${fmt(cpuUs, 1)} µs/request)`);
   }
+  await measureOnOneCpu(t, say);
+}
+
+/**
+ * The round trips again with the servers and the load generator all on CPU 0 (information).
+ * On a virtual machine whose idle CPUs halt, a thread woken on the other CPU waits 20–30 µs,
+ * and the kernel may or may not put the load generator and a server on the same CPU: the
+ * 1-connection ratio then measures where the kernel put them. On one CPU, what remains is the
+ * work of each server (docs/performance.md). Last in the round: the affinity is not undone
+ * for the servers, which stop after it.
+ */
+async function measureOnOneCpu(t, say) {
+  const pids = [t.wsEcho.pid, t.wsFloor.pid, t.subjectPid];
+  if (!setCpuAffinity([...pids, process.pid], '0')) {
+    say('baseline', 'round trips on one CPU left out: `taskset` (util-linux) is not available');
+    return;
+  }
+  try {
+    const [echo, javascript, floor] = await interleavedRoundTrips([t.baselineWs, t.subjectWs, t.floorWs], FRAME, PLAN.oneCpuRoundTrip);
+    for (const [figure, side, latencies] of [['oneCpuP50', 'baseline', echo], ['oneCpuP50', 'subject', javascript], ['oneCpuFloorP50', 'subject', floor]]) {
+      record(figure, side, percentile(latencies, 50));
+    }
+    record('oneCpuFloorP50', 'baseline', percentile(echo, 50));
+    say('subject', `on one CPU: round trip p50 ${fmt(percentile(javascript, 50), 3)} ms; bare echo ${fmt(percentile(echo, 50), 3)} ms, isolation floor ${fmt(percentile(floor, 50), 3)} ms`);
+  } finally {
+    setCpuAffinity([process.pid], `0-${cpus().length - 1}`);
+  }
 }
 
 /**
@@ -304,6 +333,12 @@ function table() {
     },
     { figure: 'channel round trip p99, 1 connection', unit: 'ms', digits: 3, ...summary('p99') },
     { figure: 'isolation floor: round trip p50 of the bare echo with its work on a worker thread', unit: 'ms', digits: 3, ...summary('floorP50') },
+    ...(samples.oneCpuP50
+      ? [
+          { figure: 'round trip p50, every process on one CPU', unit: 'ms', digits: 3, ...summary('oneCpuP50') },
+          { figure: 'isolation floor: round trip p50, every process on one CPU', unit: 'ms', digits: 3, ...summary('oneCpuFloorP50') },
+        ]
+      : []),
     {
       figure: `messages/s, ${tp.connections} connections × ${tp.window} in flight`,
       digits: 0,
