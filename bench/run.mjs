@@ -205,11 +205,12 @@ async function measureOnOneCpu(t, say) {
   }
   try {
     const [echo, javascript, floor] = await interleavedRoundTrips([t.baselineWs, t.subjectWs, t.floorWs], FRAME, PLAN.oneCpuRoundTrip);
-    for (const [figure, side, latencies] of [['oneCpuP50', 'baseline', echo], ['oneCpuP50', 'subject', javascript], ['oneCpuFloorP50', 'subject', floor]]) {
-      record(figure, side, percentile(latencies, 50));
-    }
-    record('oneCpuFloorP50', 'baseline', percentile(echo, 50));
-    say('subject', `on one CPU: round trip p50 ${fmt(percentile(javascript, 50), 3)} ms; bare echo ${fmt(percentile(echo, 50), 3)} ms, isolation floor ${fmt(percentile(floor, 50), 3)} ms`);
+    const [echoP50, javascriptP50, floorP50] = [echo, javascript, floor].map((latencies) => percentile(latencies, 50));
+    record('oneCpuP50', 'baseline', echoP50);
+    record('oneCpuP50', 'subject', javascriptP50);
+    record('oneCpuFloorP50', 'baseline', echoP50);
+    record('oneCpuFloorP50', 'subject', floorP50);
+    say('subject', `on one CPU: round trip p50 ${fmt(javascriptP50, 3)} ms; bare echo ${fmt(echoP50, 3)} ms, isolation floor ${fmt(floorP50, 3)} ms`);
   } finally {
     setCpuAffinity([process.pid], `0-${cpus().length - 1}`);
   }
