@@ -70,8 +70,8 @@ export function killAllChildrenSync() {
 
 /**
  * Restricts every thread of each of `pids` to the CPUs `cpuList` names (taskset's syntax:
- * "0", "0-1"). Returns false, changing nothing more, where `taskset` (util-linux) is missing
- * or refuses; the bench then leaves out the figures that need it.
+ * "0", "0-1"). Returns false at the first pid `taskset` (util-linux) refuses, or where it is
+ * missing; the bench then leaves out the figures that need it.
  */
 export function setCpuAffinity(pids, cpuList) {
   try {

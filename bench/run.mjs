@@ -11,9 +11,9 @@
  * (examples/web-sockets + bench/fixtures/api-bench, new LESS_HOME each time) — measures
  * each figure baseline first, OpenLess second (the round trips and messages/s of the echo,
  * the isolation floor and the JavaScript and Python handlers in alternated chunks; last, the
- * round trips with every process on one CPU, where `taskset` exists), and stops them all. The table reports the median of the rounds per side and the median of the
- * per-round ratios (each round is a pair, so background load drifting between rounds cancels
- * out). It is printed and written to bench/results.md. Exit code 0 even when a target fails:
+ * round trips with every process on one CPU, where `taskset` exists), and stops them all.
+ * The table reports the median of the rounds per side and the median of the per-round
+ * ratios (each round is a pair, so background load drifting between rounds cancels out). It is printed and written to bench/results.md. Exit code 0 even when a target fails:
  * this is a measurement.
  */
 import { readFileSync } from 'node:fs';
@@ -198,8 +198,7 @@ async function measureSpeed(t, round) {
  * for the servers, which stop after it.
  */
 async function measureOnOneCpu(t, say) {
-  const pids = [t.wsEcho.pid, t.wsFloor.pid, t.subjectPid];
-  if (!setCpuAffinity([...pids, process.pid], '0')) {
+  if (!setCpuAffinity([t.wsEcho.pid, t.wsFloor.pid, t.subjectPid, process.pid], '0')) {
     say('baseline', 'round trips on one CPU left out: `taskset` (util-linux) is not available');
     return;
   }
