@@ -13,8 +13,9 @@
  * the isolation floor and the JavaScript and Python handlers in alternated chunks; last, the
  * round trips with every process on one CPU, where `taskset` exists), and stops them all.
  * The table reports the median of the rounds per side and the median of the per-round
- * ratios (each round is a pair, so background load drifting between rounds cancels out). It is printed and written to bench/results.md. Exit code 0 even when a target fails:
- * this is a measurement.
+ * ratios (each round is a pair, so background load drifting between rounds cancels out).
+ * It is printed and written to bench/results.md. Exit code 0 even when a target fails: this
+ * is a measurement.
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
