@@ -8,8 +8,10 @@
  * deadline until `begin`, as its timeout counts from its own start.
  */
 import { InvocationFailure, type Completion } from './executor.js';
+import { KeyTable } from './key-table.js';
 
 export interface InFlightInvocation<T> {
+  readonly id: number;
   done: Completion;
   deadline: number;
   /** What the executor keeps with it (the instance running it, …). */
@@ -17,9 +19,9 @@ export interface InFlightInvocation<T> {
 }
 
 export class InFlight<T> {
-  /** Started invocations, in deadline order (Map order is insertion order). */
-  private readonly timed = new Map<number, InFlightInvocation<T>>();
-  private readonly waiting = new Map<number, InFlightInvocation<T>>();
+  /** Started invocations; the timer is set for the earliest deadline among them. */
+  private readonly timed = new KeyTable<number, InFlightInvocation<T>>();
+  private readonly waiting = new KeyTable<number, InFlightInvocation<T>>();
   private nextId = 1;
   private timer: NodeJS.Timeout | undefined;
   private drained: Array<() => void> = [];
@@ -43,9 +45,9 @@ export class InFlight<T> {
   start(data: T, done: Completion, waiting = false): number {
     const id = this.nextId++;
     if (waiting) {
-      this.waiting.set(id, { done, deadline: Infinity, data });
+      this.waiting.set(id, { id, done, deadline: Infinity, data });
     } else {
-      this.timed.set(id, { done, deadline: Date.now() + this.timeoutMs, data });
+      this.timed.set(id, { id, done, deadline: Date.now() + this.timeoutMs, data });
       this.timer ??= setTimeout(this.expire, this.timeoutMs).unref();
     }
     return id;
@@ -87,20 +89,28 @@ export class InFlight<T> {
   private readonly expire = (): void => {
     this.timer = undefined;
     const now = Date.now();
-    for (const [id, entry] of this.timed) {
+    let earliest = Infinity;
+    // A scan of all: it runs once per timeout period while invocations finish in time.
+    for (const entry of this.timed.values()) {
       if (entry.deadline > now) {
-        this.timer = setTimeout(this.expire, entry.deadline - now).unref();
-        return;
+        earliest = Math.min(earliest, entry.deadline);
+        continue;
       }
-      this.end(id);
+      this.end(entry.id);
       entry.done(new InvocationFailure('timeout', `the handler did not finish within ${this.timeoutMs} ms`));
-      this.timedOut(id, entry.data);
+      this.timedOut(entry.id, entry.data);
+    }
+    // One that began meanwhile (a `timedOut` releases the next of its sequence) set a timer for
+    // a full timeout from now, no earlier than `earliest`.
+    if (earliest !== Infinity) {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(this.expire, earliest - now).unref();
     }
   };
 }
 
 /** An idle instance, else a new one while below `max`, else the least loaded (both executors schedule so). */
-export function pickInstance<I extends { inFlight: Set<number> }>(instances: readonly I[], max: number, spawn: () => I): I {
+export function pickInstance<I extends { inFlight: { readonly size: number } }>(instances: readonly I[], max: number, spawn: () => I): I {
   let best: I | undefined;
   for (const instance of instances) {
     if (instance.inFlight.size === 0) return instance;

@@ -4,6 +4,8 @@
  * chain both executors keep for it. A chain exists while its key has an invocation in flight.
  */
 
+import { KeyTable } from './key-table.js';
+
 /** One invocation's place in its sequence. */
 export interface SequenceLink {
   /** Undefined: the invocation is in no sequence (every call below then does nothing). */
@@ -14,7 +16,7 @@ export interface SequenceLink {
 
 export class Sequences<L extends SequenceLink> {
   /** The newest invocation of each sequence still in flight. */
-  private readonly tails = new Map<string, L>();
+  private readonly tails = new KeyTable<string, L>();
 
   /** The newest invocation of `sequence` still in flight, if any: a new one waits for it. */
   tail(sequence: string): L | undefined {
@@ -32,13 +34,18 @@ export class Sequences<L extends SequenceLink> {
   /** `link` has ended: returns the invocation behind it, which may start now. */
   release(link: L): L | undefined {
     if (link.sequence === undefined) return undefined;
-    if (link.next) return link.next;
+    const { next } = link;
+    if (next) {
+      // A link that outlives its turn must not keep the rest of its sequence alive.
+      link.next = undefined;
+      return next;
+    }
     if (this.tails.get(link.sequence) === link) this.tails.delete(link.sequence);
     return undefined;
   }
 
   /** Forgets the chains whose newest invocation matches (their instance is gone). */
   forget(matches: (tail: L) => boolean): void {
-    for (const [sequence, tail] of this.tails) if (matches(tail)) this.tails.delete(sequence);
+    for (const tail of this.tails.values()) if (matches(tail)) this.tails.delete(tail.sequence!);
   }
 }

@@ -16,6 +16,7 @@ import type { HandlerModule } from './handler-module.js';
 import { toHandlerModule } from './handler-module.js';
 import { CONTROL_CHARACTER, decodeToExecutor, encodeFromExecutor, type WireBatch } from './js-wire.js';
 import { Outbox } from '../outbox.js';
+import { KeyTable } from '../key-table.js';
 import { lowerThreadPriority } from '../priority.js';
 
 export interface JsWorkerData {
@@ -81,7 +82,7 @@ console.error = capture('error');
 
 // ---- host calls (the SDK) ---------------------------------------------------
 let nextCallId = 1;
-const pendingCalls = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+const pendingCalls = new KeyTable<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
 
 function call(hostCall: HostCall): Promise<unknown> {
   const id = nextCallId++;
@@ -168,15 +169,16 @@ type InvokeMessage = Extract<ToExecutor, { t: 'invoke' }>;
 
 /**
  * Sequenced invocations that have not settled (nor been released after a timeout), started
- * or waiting, each with the invocation waiting to start right after it, once that has arrived.
+ * or waiting, each with the invocation waiting to start right after it once that has arrived
+ * (`false` until then).
  */
-const holding = new Map<number, InvokeMessage | undefined>();
+const holding = new KeyTable<number, InvokeMessage | false>();
 
 /** An invocation arrives: it starts now, unless the one ahead of it in its sequence has not ended. */
 function accept(message: InvokeMessage): void {
   const { after } = message;
   if (after === undefined) return invoke(message);
-  holding.set(message.id, undefined);
+  holding.set(message.id, false);
   if (after !== 0 && holding.has(after)) holding.set(after, message);
   else invoke(message);
 }

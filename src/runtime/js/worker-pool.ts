@@ -21,11 +21,13 @@ import { encodeToExecutor, forEachFromExecutor, type WireBatch } from './js-wire
 import { Outbox } from '../outbox.js';
 import { InFlight, pickInstance } from '../in-flight.js';
 import { Sequences } from '../sequences.js';
+import { KeyTable } from '../key-table.js';
 
 const workerFile = fileURLToPath(new URL('./handler-worker.js', import.meta.url));
 
 class Slot {
-  readonly inFlight = new Set<number>();
+  /** Its invocations in flight, by id. */
+  readonly inFlight = new KeyTable<number, Running>();
   alive = true;
   private readonly outbox = new Outbox<ToExecutor>((batch) => this.alive && this.worker.postMessage(encodeToExecutor(batch)));
 
@@ -75,7 +77,7 @@ export class JsWorkerPool implements Executor {
     const running: Running = { id: 0, slot, functionPath, requestId, sequence, next: undefined, waiting: ahead ? invocation : undefined };
     running.id = this.inFlight.start(running, done, ahead !== undefined);
     this.sequences.append(running);
-    slot.inFlight.add(running.id);
+    slot.inFlight.set(running.id, running);
     const after = sequence === undefined ? undefined : (ahead?.id ?? 0);
     slot.send({ t: 'invoke', id: running.id, requestId, functionPath, invocation, after });
   }
@@ -177,7 +179,7 @@ export class JsWorkerPool implements Executor {
     this.slots.splice(this.slots.indexOf(slot), 1);
     this.sequences.forget((tail) => tail.slot === slot);
     const again: Array<{ running: Running; invocation: Invocation; done: Completion }> = [];
-    for (const id of slot.inFlight) {
+    for (const { id } of slot.inFlight.values()) {
       const pending = this.inFlight.end(id);
       if (!pending) continue;
       const { data, done } = pending;

@@ -82,7 +82,7 @@ export class PythonPool implements Executor {
   private send(running: Running): void {
     const target = pickInstance(this.active, this.options.maxInstances, () => this.spawn());
     running.process = target;
-    target.inFlight.add(running.id);
+    target.inFlight.set(running.id, running.id);
     // A channel frame's text is for executors that take it (the JavaScript one): Python gets the payload.
     const { invocation } = running;
     const sent: Invocation = invocation.kind === 'event' && invocation.frame !== undefined ? { kind: 'event', payload: invocation.payload } : invocation;
@@ -163,7 +163,7 @@ export class PythonPool implements Executor {
     const index = this.active.indexOf(gone);
     if (index >= 0) this.active.splice(index, 1);
     this.running.delete(gone);
-    for (const id of [...gone.inFlight]) {
+    for (const id of gone.inFlight.values()) {
       gone.inFlight.delete(id);
       const pending = this.inFlight.end(id);
       if (!pending) continue;

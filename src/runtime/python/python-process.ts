@@ -18,6 +18,7 @@ import { lowerProcessPriority } from '../priority.js';
 import { encodeFrame, FrameDecoder, FrameError } from './framing.js';
 import { workerScript } from './interpreter.js';
 import type { FromPython, PythonLogChunk, PythonWorkerInit, ToPython } from './wire.js';
+import { KeyTable } from '../key-table.js';
 
 /** How long a retired process may take to flush its logs and exit before it is killed. */
 const EXIT_GRACE_MS = 2000;
@@ -30,7 +31,8 @@ export interface ProcessEvents {
 
 export class PythonProcess {
   /** Invocations sent to this process and not settled yet. */
-  readonly inFlight = new Set<number>();
+  /** Its invocations in flight: id → id (a KeyTable, as every per-message table: key-table.ts). */
+  readonly inFlight = new KeyTable<number, number>();
   alive = true;
   /** A timed-out invocation may still run here: no new work; stopped once inFlight is empty. */
   draining = false;
