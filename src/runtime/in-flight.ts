@@ -1,8 +1,8 @@
 /**
  * The bookkeeping every executor needs for its invocations in flight: an id per invocation,
  * the callback that learns how it ended, its deadline, and waiting until none is left (retire).
- * One timer serves every deadline, set for the oldest: a timer per invocation costs more than
- * the invocation's bookkeeping, and with one timeout for all, start order is deadline order.
+ * One timer serves every deadline, set for the earliest: a timer per invocation costs more than
+ * the invocation's bookkeeping.
  *
  * An invocation queued behind another of its sequence (sequences.ts) is *waiting*: it has no
  * deadline until `begin`, as its timeout counts from its own start.
@@ -96,7 +96,8 @@ export class InFlight<T> {
         earliest = Math.min(earliest, entry.deadline);
         continue;
       }
-      this.end(entry.id);
+      // Ended meanwhile by an earlier one's callbacks (the scan is of a copy): already answered.
+      if (!this.end(entry.id)) continue;
       entry.done(new InvocationFailure('timeout', `the handler did not finish within ${this.timeoutMs} ms`));
       this.timedOut(entry.id, entry.data);
     }
