@@ -2,10 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InFlight } from '../../dist/runtime/in-flight.js';
 
-/** InFlight's timer does not hold the event loop open (a server has its sockets for that): a test must. */
-function keepAlive(t) {
-  const timer = setInterval(() => {}, 60_000);
-  t.after(() => clearInterval(timer));
+/**
+ * An InFlight with `timeoutMs`, and the data of each invocation it timed out, in order. Its timer
+ * does not hold the event loop open (a server has its sockets for that): the test does.
+ */
+function tracked(t, timeoutMs) {
+  const keepAlive = setInterval(() => {}, 60_000);
+  t.after(() => clearInterval(keepAlive));
+  const timedOut = [];
+  return { inFlight: new InFlight(timeoutMs, (id, data) => timedOut.push(data)), timedOut };
 }
 
 /** Resolves with the failure an invocation ended with, and when. */
@@ -16,10 +21,8 @@ function completion() {
 }
 
 test('each invocation times out a full timeout after its own start, not after the one before it', { timeout: 5000 }, async (t) => {
-  keepAlive(t);
   const timeoutMs = 200;
-  const timedOut = [];
-  const inFlight = new InFlight(timeoutMs, (id, data) => timedOut.push(data));
+  const { inFlight, timedOut } = tracked(t, timeoutMs);
   const first = completion();
   const firstStart = performance.now();
   inFlight.start('first', first.done);
@@ -41,10 +44,8 @@ test('each invocation times out a full timeout after its own start, not after th
 });
 
 test('an invocation that ends in time is not timed out, and waiting ones count from their begin', { timeout: 5000 }, async (t) => {
-  keepAlive(t);
   const timeoutMs = 100;
-  const timedOut = [];
-  const inFlight = new InFlight(timeoutMs, (id, data) => timedOut.push(data));
+  const { inFlight, timedOut } = tracked(t, timeoutMs);
   const ended = completion();
   const id = inFlight.start('quick', ended.done);
   const waiting = completion();
