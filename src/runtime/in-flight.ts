@@ -8,7 +8,7 @@
  * deadline until `begin`, as its timeout counts from its own start.
  */
 import { InvocationFailure, type Completion } from './executor.js';
-import { KeyTable } from './key-table.js';
+import { IdTable } from './id-table.js';
 
 export interface InFlightInvocation<T> {
   readonly id: number;
@@ -20,8 +20,8 @@ export interface InFlightInvocation<T> {
 
 export class InFlight<T> {
   /** Started invocations; the timer is set for the earliest deadline among them. */
-  private readonly timed = new KeyTable<number, InFlightInvocation<T>>();
-  private readonly waiting = new KeyTable<number, InFlightInvocation<T>>();
+  private readonly timed = new IdTable<InFlightInvocation<T>>();
+  private readonly waiting = new IdTable<InFlightInvocation<T>>();
   private nextId = 1;
   private timer: NodeJS.Timeout | undefined;
   private drained: Array<() => void> = [];

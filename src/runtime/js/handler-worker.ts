@@ -16,7 +16,7 @@ import type { HandlerModule } from './handler-module.js';
 import { toHandlerModule } from './handler-module.js';
 import { CONTROL_CHARACTER, decodeToExecutor, encodeFromExecutor, type WireBatch } from './js-wire.js';
 import { Outbox } from '../outbox.js';
-import { KeyTable } from '../key-table.js';
+import { IdTable } from '../id-table.js';
 import { lowerThreadPriority } from '../priority.js';
 
 export interface JsWorkerData {
@@ -82,7 +82,7 @@ console.error = capture('error');
 
 // ---- host calls (the SDK) ---------------------------------------------------
 let nextCallId = 1;
-const pendingCalls = new KeyTable<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+const pendingCalls = new IdTable<{ resolve: (value: unknown) => void; reject: (error: Error) => void }>();
 
 function call(hostCall: HostCall): Promise<unknown> {
   const id = nextCallId++;
@@ -172,7 +172,7 @@ type InvokeMessage = Extract<ToExecutor, { t: 'invoke' }>;
  * or waiting, each with the invocation waiting to start right after it once that has arrived
  * (`false` until then).
  */
-const holding = new KeyTable<number, InvokeMessage | false>();
+const holding = new IdTable<InvokeMessage | false>();
 
 /** An invocation arrives: it starts now, unless the one ahead of it in its sequence has not ended. */
 function accept(message: InvokeMessage): void {

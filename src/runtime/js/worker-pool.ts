@@ -21,13 +21,13 @@ import { encodeToExecutor, forEachFromExecutor, type WireBatch } from './js-wire
 import { Outbox } from '../outbox.js';
 import { InFlight, pickInstance } from '../in-flight.js';
 import { Sequences } from '../sequences.js';
-import { KeyTable } from '../key-table.js';
+import { IdTable } from '../id-table.js';
 
 const workerFile = fileURLToPath(new URL('./handler-worker.js', import.meta.url));
 
 class Slot {
   /** Its invocations in flight, by id. */
-  readonly inFlight = new KeyTable<number, Running>();
+  readonly inFlight = new IdTable<Running>();
   alive = true;
   private readonly outbox = new Outbox<ToExecutor>((batch) => this.alive && this.worker.postMessage(encodeToExecutor(batch)));
 

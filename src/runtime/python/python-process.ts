@@ -18,7 +18,7 @@ import { lowerProcessPriority } from '../priority.js';
 import { encodeFrame, FrameDecoder, FrameError } from './framing.js';
 import { workerScript } from './interpreter.js';
 import type { FromPython, PythonLogChunk, PythonWorkerInit, ToPython } from './wire.js';
-import { KeyTable } from '../key-table.js';
+import { IdTable } from '../id-table.js';
 
 /** How long a retired process may take to flush its logs and exit before it is killed. */
 const EXIT_GRACE_MS = 2000;
@@ -30,9 +30,8 @@ export interface ProcessEvents {
 }
 
 export class PythonProcess {
-  /** Invocations sent to this process and not settled yet. */
-  /** Its invocations in flight: id → id (a KeyTable, as every per-message table: key-table.ts). */
-  readonly inFlight = new KeyTable<number, number>();
+  /** Invocations sent to this process and not settled yet: id → id (id-table.ts). */
+  readonly inFlight = new IdTable<number>();
   alive = true;
   /** A timed-out invocation may still run here: no new work; stopped once inFlight is empty. */
   draining = false;
