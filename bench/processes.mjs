@@ -82,6 +82,20 @@ export function setCpuAffinity(pids, cpuList) {
   }
 }
 
+/**
+ * The CPUs the main thread of `pid` may run on, in taskset's list syntax ("0,1", "0-3"), to
+ * give back to setCpuAffinity afterwards; undefined where `taskset` is missing or refuses.
+ */
+export function cpuAffinity(pid) {
+  try {
+    const printed = execFileSync('taskset', ['--pid', '--cpu-list', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    // "pid 123's current affinity list: 0,1"
+    return printed.slice(printed.lastIndexOf(':') + 1).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** VmRSS in KiB of `pid` plus all its descendants (worker threads are inside the pid). */
 export function rssKiB(pid) {
   let total = 0;

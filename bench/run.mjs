@@ -23,7 +23,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as openless from './openless.mjs';
-import { freePort, killAllChildrenSync, setCpuAffinity, startBaseline, stopAllChildren } from './processes.mjs';
+import { cpuAffinity, freePort, killAllChildrenSync, setCpuAffinity, startBaseline, stopAllChildren } from './processes.mjs';
 import { renderTable } from './report.mjs';
 import { median, percentile } from './stats.mjs';
 import { requestsPerSecond } from './http-load.mjs';
@@ -199,7 +199,8 @@ async function measureSpeed(t, round) {
  * for the servers, which stop after it.
  */
 async function measureOnOneCpu(t, say) {
-  if (!setCpuAffinity([t.wsEcho.pid, t.wsFloor.pid, t.subjectPid, process.pid], '0')) {
+  const ownCpus = cpuAffinity(process.pid);
+  if (!ownCpus || !setCpuAffinity([t.wsEcho.pid, t.wsFloor.pid, t.subjectPid, process.pid], '0')) {
     say('baseline', 'round trips on one CPU left out: `taskset` (util-linux) is not available');
     return;
   }
@@ -212,7 +213,7 @@ async function measureOnOneCpu(t, say) {
     record('oneCpuFloorP50', 'subject', floorP50);
     say('subject', `on one CPU: round trip p50 ${fmt(javascriptP50, 3)} ms; bare echo ${fmt(echoP50, 3)} ms, isolation floor ${fmt(floorP50, 3)} ms`);
   } finally {
-    setCpuAffinity([process.pid], `0-${cpus().length - 1}`);
+    setCpuAffinity([process.pid], ownCpus);
   }
 }
 
