@@ -62,3 +62,18 @@ test('an invocation that ends in time is not timed out, and waiting ones count f
   assert.ok(w.at - begun >= timeoutMs - 1);
   assert.deepEqual(timedOut, ['waiting']);
 });
+
+test('a long runner outlived by thousands of quick invocations still times out, and only it', { timeout: 5000 }, async (t) => {
+  const { inFlight, timedOut } = tracked(t, 150);
+  const long = completion();
+  inFlight.start('long', long.done);
+  for (let i = 0; i < 5000; i++) {
+    const id = inFlight.start(`quick ${i}`, () => assert.fail('a quick invocation was answered by the table'));
+    assert.equal(inFlight.end(id).data, `quick ${i}`);
+  }
+  assert.equal(inFlight.size, 1);
+  const { failure } = await long.ended;
+  assert.equal(failure.kind, 'timeout');
+  assert.deepEqual(timedOut, ['long']);
+  assert.equal(inFlight.size, 0);
+});
