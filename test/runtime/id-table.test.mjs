@@ -1,23 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { assertMapLike } from '../helpers/map-like.mjs';
 import { IdTable } from '../../dist/runtime/id-table.js';
 
 test('an IdTable counts, finds and forgets its entries like a Map', () => {
-  const table = new IdTable();
-  table.set(2, 'two');
-  table.set(1, 'one');
-  table.set(2, 'TWO');
-  assert.equal(table.size, 2);
-  assert.equal(table.get(2), 'TWO');
-  assert.equal(table.has(1), true);
-  assert.equal(table.delete(1), true);
-  assert.equal(table.delete(1), false);
-  assert.equal(table.has(1), false);
-  assert.equal(table.get(1), undefined);
-  assert.equal(table.size, 1);
-  table.clear();
-  assert.equal(table.size, 0);
-  assert.deepEqual(table.values(), []);
+  assertMapLike(new IdTable());
 });
 
 test('an IdTable holds a falsy value other than undefined', () => {
