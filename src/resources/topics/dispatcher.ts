@@ -14,6 +14,7 @@ import { chunkOf, type LogStore } from '../../storage/logs.js';
 import type { Delivery, SubscriberRef, TopicStore } from '../../storage/topics.js';
 import type { ProjectLookup } from '../../server/live-project.js';
 import { retryDelay, type RetryPolicy } from './backoff.js';
+import { IdTable } from '../../runtime/id-table.js';
 
 export interface DispatcherOptions {
   retry: RetryPolicy;
@@ -27,7 +28,8 @@ export interface DispatcherOptions {
 const RETENTION_CHECK_MS = 60_000;
 
 export class TopicDispatcher {
-  private readonly running = new Set<number>();
+  /** Deliveries running, by id: a table of ids, as every table that churns per message (id-table.ts). */
+  private readonly running = new IdTable<true>();
   /** Subscribers that may have deliveries; undefined until read from the store. */
   private waiting: Map<string, SubscriberRef> | undefined;
   private readonly inFlight = new Map<string, number>();
@@ -96,7 +98,7 @@ export class TopicDispatcher {
   }
 
   private async run(delivery: Delivery, key: string): Promise<void> {
-    this.running.add(delivery.id);
+    this.running.set(delivery.id, true);
     this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
     try {
       const live = this.projects.get(delivery.project);
