@@ -33,8 +33,8 @@ export class IdTable<V extends NonNullable<unknown>> {
   }
 
   get(id: number): V | undefined {
-    const slot = id & this.mask;
-    if (this.slots[slot] !== undefined && this.ids[slot] === id) return this.slots[slot];
+    const slot = this.slotOf(id);
+    if (slot >= 0) return this.slots[slot];
     return this.overflow.size === 0 ? undefined : this.overflow.get(id)?.value;
   }
 
@@ -43,10 +43,9 @@ export class IdTable<V extends NonNullable<unknown>> {
   }
 
   set(id: number, value: V): void {
-    let slot = id & this.mask;
-    const occupant = this.slots[slot];
-    if (occupant !== undefined && this.ids[slot] === id) {
-      this.slots[slot] = value;
+    const held = this.slotOf(id);
+    if (held >= 0) {
+      this.slots[held] = value;
       return;
     }
     const overflowed = this.overflow.size === 0 ? undefined : this.overflow.get(id);
@@ -54,10 +53,8 @@ export class IdTable<V extends NonNullable<unknown>> {
       overflowed.value = value;
       return;
     }
-    if (this.inRing * 2 >= this.slots.length && this.slots.length < MAX_RING) {
-      this.grow();
-      slot = id & this.mask;
-    }
+    if (this.inRing * 2 >= this.slots.length && this.slots.length < MAX_RING) this.grow();
+    const slot = id & this.mask;
     const displaced = this.slots[slot];
     if (displaced === undefined) this.inRing++;
     else this.overflow.set(this.ids[slot]!, { id: this.ids[slot]!, value: displaced });
@@ -66,8 +63,8 @@ export class IdTable<V extends NonNullable<unknown>> {
   }
 
   delete(id: number): boolean {
-    const slot = id & this.mask;
-    if (this.slots[slot] !== undefined && this.ids[slot] === id) {
+    const slot = this.slotOf(id);
+    if (slot >= 0) {
       this.slots[slot] = undefined;
       this.inRing--;
       return true;
@@ -92,6 +89,12 @@ export class IdTable<V extends NonNullable<unknown>> {
     }
     for (const { id, value } of this.overflow.values()) entries.push([id, value]);
     return entries.sort((a, b) => a[0] - b[0]).map(([, value]) => value);
+  }
+
+  /** The ring slot holding `id`, or -1 (it is in the overflow, or nowhere). */
+  private slotOf(id: number): number {
+    const slot = id & this.mask;
+    return this.slots[slot] !== undefined && this.ids[slot] === id ? slot : -1;
   }
 
   private grow(): void {
