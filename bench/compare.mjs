@@ -10,6 +10,7 @@
  *
  *   npm run bench:compare -- @LESS_HANDLER_NICE=0 .       # a setting against the default
  *   npm run bench:compare -- ../openless-main .           # another checkout against this one
+ *   npm run bench:compare -- . .                          # the same build twice: the noise of the moment
  *
  * Each variant gets its own server (new LESS_HOME, free port) running examples/web-sockets of
  * its own checkout, started once and kept for every round. Printed per round and as medians:
