@@ -370,23 +370,44 @@ function table() {
   ]);
 }
 
+/** How long the CPUs are watched before the run, and what share of them busy makes its figures suspect. */
+const BUSY_SAMPLE_MS = 2000;
+const BUSY_WARNING_PERCENT = 25;
+
 const loadAverage = () => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
 
 /** All CPUs' time so far and the part of it a hypervisor gave to other guests ("steal"), in ticks. */
 function cpuTicks() {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
-  return { total: fields.reduce((sum, ticks) => sum + ticks, 0), steal: fields[7] ?? 0 };
+  // user nice system idle iowait irq softirq steal: idle and iowait are time no thread ran.
+  return { total: fields.reduce((sum, ticks) => sum + ticks, 0), idle: (fields[3] ?? 0) + (fields[4] ?? 0), steal: fields[7] ?? 0 };
 }
 
 /** Percentage of CPU time stolen between two cpuTicks() readings. */
 const stolenPercent = (before, after) => (after.total > before.total ? (100 * (after.steal - before.steal)) / (after.total - before.total) : 0);
 
+/**
+ * Percentage of all CPUs' time spent running something (not idle, not stolen) over `ms`, before
+ * the bench starts anything. The load average cannot tell: it is a minute-long average that
+ * still holds the previous run's load when runs follow each other.
+ */
+async function busyPercent(ms) {
+  const before = cpuTicks();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const after = cpuTicks();
+  const total = after.total - before.total;
+  if (total <= 0) return 0;
+  const unused = after.idle - before.idle + (after.steal - before.steal);
+  return Math.max(0, (100 * (total - unused)) / total);
+}
+
 async function main() {
   const root = await mkdtemp(join(tmpdir(), 'openless-bench-'));
   const port = await freePort();
   const loadBefore = loadAverage();
+  const busyBefore = await busyPercent(BUSY_SAMPLE_MS);
   const ticksBefore = cpuTicks();
-  log(`${quick ? 'quick' : 'full'} run: ${PLAN.rounds} round(s), node ${process.version}, ${cpus().length} CPUs, load average ${loadBefore}, LESS_HOME under ${root}, port ${port}`);
+  log(`${quick ? 'quick' : 'full'} run: ${PLAN.rounds} round(s), node ${process.version}, ${cpus().length} CPUs, ${busyBefore.toFixed(0)} % busy before the run, load average ${loadBefore}, LESS_HOME under ${root}, port ${port}`);
   let failure;
   try {
     for (let round = 1; round <= PLAN.rounds; round++) {
@@ -425,10 +446,10 @@ async function main() {
   const notes = [
     `OpenLess (\`less-cli deploy\` of examples/web-sockets, examples/web-sockets-python, bench/fixtures/api-bench and bench/fixtures/topics-bench) vs bare baselines in their own processes: a \`ws\` echo server and a \`node:http\` server answering \`{"ok":true}\`. The isolation floor rows (information) are that \`ws\` echo with its work on one worker thread (bench/baselines/ws-worker-echo.mjs), in the OpenLess column.`,
     `Median of ${PLAN.rounds} round(s), baseline and OpenLess interleaved (round trips in ${PLAN.roundTrip.chunks} alternated chunks, messages/s in ${PLAN.throughput.chunks}); ratio = median of the per-round ratios OpenLess/baseline; server CPU rows are informational (lower is better).`,
-    `node ${process.version}, ${cpus().length} CPUs (load generator on the same machine), load average ${loadBefore} → ${loadAfter}, CPU time taken by the hypervisor (steal) ${stolen.toFixed(0)} %${quick ? ', --quick (smoke run, not a measurement)' : ''}.`,
+    `node ${process.version}, ${cpus().length} CPUs (load generator on the same machine), ${busyBefore.toFixed(0)} % of the CPUs busy in the ${BUSY_SAMPLE_MS / 1000} s before the run, load average ${loadBefore} → ${loadAfter}, CPU time taken by the hypervisor (steal) ${stolen.toFixed(0)} %${quick ? ', --quick (smoke run, not a measurement)' : ''}.`,
   ];
-  // The bench itself loads every CPU, so only the load before it says whether other work was running.
-  if (loadBefore > cpus().length / 2) notes.push('**Warning:** the machine was busy with other work during the run; absolute figures are noisy, ratios less so.');
+  // The bench itself loads every CPU, so only the time before it says whether other work was running.
+  if (busyBefore >= BUSY_WARNING_PERCENT) notes.push(`**Warning:** other work kept ${busyBefore.toFixed(0)} % of the CPUs busy when the run started; absolute figures are noisy, ratios less so.`);
   // Steal means the VM's CPUs were partly given to other guests: every figure is slower and noisier.
   if (stolen >= 5) notes.push(`**Warning:** the hypervisor took ${stolen.toFixed(0)} % of the CPU time during the run; absolute figures are low and noisy, ratios less so.`);
   const text = `${notes.join('\n')}\n\n${markdown}\n`;
