@@ -376,7 +376,7 @@ const BUSY_WARNING_PERCENT = 25;
 
 const loadAverage = () => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
 
-/** All CPUs' time so far and the part of it a hypervisor gave to other guests ("steal"), in ticks. */
+/** All CPUs' time so far, the part of it no thread used, and the part a hypervisor gave to other guests ("steal"), in ticks. */
 function cpuTicks() {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
   // user nice system idle iowait irq softirq steal: idle and iowait are time no thread ran.
