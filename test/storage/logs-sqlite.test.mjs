@@ -190,6 +190,25 @@ test('a huge entry is cut at 256 KiB with a marker, never inside a character', (
   done();
 });
 
+test('a joined record longer than the limit keeps its entries whole; only a huge entry in it is cut', () => {
+  const { logs, done } = open();
+  // 400 entries of 300 characters: 120,000 characters in all, each far below the limit.
+  const entries = Array.from({ length: 400 }, (_, i) => encodeLine(ts, 'info', `req-${i}`, String(i % 10).repeat(300)));
+  logs.append({ ts, project: 'p', functionPath: 'f', text: entries.join(ENTRY_SEPARATOR), count: entries.length });
+  const huge = encodeLine(ts, 'info', 'req-huge', 'é'.repeat(MAX_MESSAGE_BYTES));
+  logs.append({ ts, project: 'p', functionPath: 'f', text: [entries[0], huge, entries[1]].join(ENTRY_SEPARATOR), count: 3 });
+  const lines = logs.read('p', 'f').map((entry) => entry.line);
+  assert.equal(lines.length, 403);
+  assert.deepEqual(lines.slice(0, 400), entries.map(formatEntry));
+  assert.equal(lines[400], formatEntry(entries[0]));
+  const prefix = '2026-11-27T17:40:21.123Z INFO req-huge ';
+  assert.ok(lines[401].startsWith(`${prefix}éé`));
+  assert.ok(lines[401].endsWith('… [truncated]'));
+  assert.ok(Buffer.byteLength(lines[401].slice(prefix.length)) <= MAX_MESSAGE_BYTES);
+  assert.equal(lines[402], formatEntry(entries[1]));
+  done();
+});
+
 test('deleteProject removes stored and buffered lines of that project only', () => {
   const { logs, done } = open();
   logs.append(rec({ message: 'stored' }));

@@ -246,9 +246,20 @@ function atMostOneRow(record: LogRecord): LogRecord[] {
   return parts;
 }
 
-/** Each entry of a record cut to MAX_MESSAGE_BYTES. */
+/**
+ * Each entry of a record cut to MAX_MESSAGE_BYTES. A joined record (an executor's flush) is
+ * long because it holds many entries, rarely because one is huge: its entries are only
+ * measured, and the text is rebuilt only when one of them must be cut.
+ */
 function truncateEach(text: string): string {
-  return text.includes(SEPARATOR) ? text.split(SEPARATOR).map(truncate).join(SEPARATOR) : truncate(text);
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf(SEPARATOR, start);
+    if (end < 0) end = text.length;
+    if ((end - start) * 3 > MAX_MESSAGE_BYTES) return text.split(SEPARATOR).map(truncate).join(SEPARATOR);
+    start = end + 1;
+  }
+  return text;
 }
 
 /** Cuts a message to MAX_MESSAGE_BYTES of UTF-8 (marker included), never inside a character. */
