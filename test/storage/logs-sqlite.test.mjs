@@ -190,6 +190,20 @@ test('a huge entry is cut at 256 KiB with a marker, never inside a character', (
   done();
 });
 
+test('records are joined into a row only up to 64 K characters: a large one is a row by itself', () => {
+  const { db, logs, done } = open();
+  const chunk = (from) => Array.from({ length: 256 }, (_, i) => encodeLine(ts, 'info', `req-${from + i}`, `m${from + i} ${'x'.repeat(250)}`));
+  const chunks = [chunk(0), chunk(256)];
+  for (const entries of chunks) logs.append({ ts, project: 'p', functionPath: 'f', text: entries.join(ENTRY_SEPARATOR), count: entries.length });
+  for (let i = 512; i < 515; i++) logs.append({ ts, project: 'p', functionPath: 'f', text: encodeLine(ts, 'info', `req-${i}`, `m${i}`) });
+  logs.flush();
+  assert.deepEqual(db.prepare('SELECT count FROM log_batches ORDER BY id').all().map((row) => row.count), [256, 256, 3]);
+  const all = logs.read('p', 'f', { tail: 1000 });
+  assert.equal(all.length, 515);
+  assert.ok(all.every((e, i) => e.line.includes(` m${i}`) && (i === 0 || e.id > all[i - 1].id)), 'every entry, in order, ids increasing');
+  done();
+});
+
 test('a joined record longer than the limit keeps its entries whole; only a huge entry in it is cut', () => {
   const { logs, done } = open();
   // 400 entries of 300 characters: 120,000 characters in all, each far below the limit.

@@ -2,8 +2,9 @@
  * Function logs in SQLite. Contract: ../logs.ts (LogEntry, LogRecord).
  *
  * append() is on the hot path (an entry per WebSocket message), so it only buffers; a
- * flush stores the buffered entries of each function path as ONE row (a batch), because
- * a row insert costs more than the entry itself at thousands of entries per second.
+ * flush stores the buffered entries of each function path in as few rows (batches) as it
+ * can — up to BATCH_SPAN entries and MAX_JOINED_CHARS of text joined per row — because a
+ * row insert costs more than the entry itself at thousands of entries per second.
  * An entry's id is `row id × BATCH_SPAN + its index in the row`: increasing, so
  * `afterId` resumes exactly.
  *
@@ -20,6 +21,13 @@ export const MAX_MESSAGE_BYTES = 256 * 1024;
 const TRUNCATED = '… [truncated]';
 /** Entries per row at most; also the factor between row ids and entry ids. */
 export const BATCH_SPAN = 1024;
+/**
+ * Records are joined into one row only while the row's text stays below this. A longer string
+ * is a V8 large object, placed in freshly mapped pages each time: on a virtual machine, where a
+ * page fault is dear, joining an executor's 256-entry chunks four at a time cost more than the
+ * SQLite inserts it saved (docs/performance.md).
+ */
+const MAX_JOINED_CHARS = 64 * 1024;
 /** Separates entries inside a row (encodeLine keeps it out of the lines). */
 const SEPARATOR = ENTRY_SEPARATOR;
 
@@ -81,7 +89,7 @@ export class SqliteLogStore {
         const [project, functionPath] = splitKey(k);
         for (const batch of rows(records)) {
           const count = batch.reduce((sum, r) => sum + (r.count ?? 1), 0);
-          const text = batch.map((r) => r.text).join(SEPARATOR);
+          const text = batch.length === 1 ? batch[0]!.text : batch.map((r) => r.text).join(SEPARATOR);
           const { lastInsertRowid } = this.insert.run(project, functionPath, count, text);
           const listeners = this.listeners.get(k);
           if (listeners) {
@@ -217,19 +225,25 @@ function splitKey(k: string): [string, string] {
   return [k.slice(0, i), k.slice(i + 1)];
 }
 
-/** Consecutive records holding at most BATCH_SPAN entries in all (one row each). */
+/**
+ * Consecutive records holding at most BATCH_SPAN entries and about MAX_JOINED_CHARS of text in
+ * all (one row each). A record over that size alone is a row by itself, stored without a copy.
+ */
 function* rows(records: LogRecord[]): Generator<LogRecord[]> {
   let batch: LogRecord[] = [];
   let count = 0;
+  let chars = 0;
   for (const record of records.flatMap(atMostOneRow)) {
     const entries = record.count ?? 1;
-    if (batch.length > 0 && count + entries > BATCH_SPAN) {
+    if (batch.length > 0 && (count + entries > BATCH_SPAN || chars + record.text.length > MAX_JOINED_CHARS)) {
       yield batch;
       batch = [];
       count = 0;
+      chars = 0;
     }
     batch.push(record);
     count += entries;
+    chars += record.text.length + 1;
   }
   if (batch.length > 0) yield batch;
 }
