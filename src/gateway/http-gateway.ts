@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ProjectLookup } from '../server/live-project.js';
 import { serveApi, type ApiLimits } from './api-gateway.js';
-import { refuseUpgrade, sendJson } from './http-reply.js';
+import { refuseUpgrade, sendJson, unknownProject } from './http-reply.js';
 import type { SocketGateway } from './socket-gateway.js';
 import type { FileService } from '../resources/files/file-service.js';
 import { serveStatic } from '../resources/statics/serve-static.js';
@@ -41,7 +41,7 @@ export function createHttpGateway(options: HttpGatewayOptions) {
     if (path.startsWith('/_admin/')) return admin(req, res, path, search);
     const [, projectName = '', kind, name, ...rest] = path.split('/');
     const live = projects.get(projectName);
-    if (!live) return sendJson(res, 404, { error: 'Not Found', message: `no project "${projectName}" is deployed here` });
+    if (!live) return sendJson(res, 404, { error: 'Not Found', message: unknownProject(projectName) });
     if (kind === 'apis' && name) {
       if (!live.routes.has(name)) return sendJson(res, 404, { error: 'Not Found', message: `project "${projectName}" has no API "${name}"` });
       return serveApi(req, res, live, name, rest.length > 0 ? `/${rest.join('/')}` : '/', search, apiLimits);

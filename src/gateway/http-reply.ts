@@ -2,6 +2,12 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 
+/** Every URL starts with a project's name: says which part of the URL is wrong and where the right ones are listed. */
+export function unknownProject(projectName: string): string {
+  if (projectName === '') return "this is an OpenLess server: every URL starts with a deployed project's name, e.g. /<project>/apis/<api>/… (`less-cli list resources <project>` prints them)";
+  return `no project "${projectName}" is deployed here (\`less-cli list\` shows the deployed projects)`;
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });

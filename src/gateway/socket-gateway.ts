@@ -23,7 +23,7 @@ import type { LiveProject, ProjectLookup } from '../server/live-project.js';
 import { runtimeOf } from '../runtime/language-router.js';
 import type { Outcome } from '../runtime/invoker.js';
 import { ConnectionRegistry, FrameState, type Connection, type Frame, type PendingFrame } from './connections.js';
-import { clientHeaders, queryObject, refuseUpgrade } from './http-reply.js';
+import { clientHeaders, queryObject, refuseUpgrade, unknownProject } from './http-reply.js';
 import { failureFrame, parseFrame } from './socket-frames.js';
 
 export interface SocketLimits {
@@ -65,9 +65,11 @@ export class SocketGateway {
   async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, projectName: string, socketName: string): Promise<void> {
     socket.on('error', noop); // a reset during connect must not crash the server
     const live = this.projects.get(projectName);
-    const definition = live?.sockets.get(socketName);
-    if (!live || !definition) {
-      return refuseUpgrade(socket, 404, { error: 'Not Found', message: `no socket "${socketName}" in project "${projectName}"` });
+    if (!live) return refuseUpgrade(socket, 404, { error: 'Not Found', message: unknownProject(projectName) });
+    const definition = live.sockets.get(socketName);
+    if (!definition) {
+      const known = live.sockets.size > 0 ? [...live.sockets.keys()].join(', ') : 'none';
+      return refuseUpgrade(socket, 404, { error: 'Not Found', message: `project "${projectName}" has no socket "${socketName}" (sockets: ${known})` });
     }
     if (!isWebSocketHandshake(req)) {
       return refuseUpgrade(socket, 400, { error: 'Bad Request', message: 'not a valid WebSocket handshake' });

@@ -87,7 +87,11 @@ test('middlewares run in order, may short-circuit, and may add to the request', 
 test('unknown path 404, missing verb 405 with Allow', async () => {
   assert.equal((await fetch(`${api}/nowhere`)).status, 404);
   assert.equal((await fetch(`${server.base}/rest/apis/nope/items`)).status, 404);
-  assert.equal((await fetch(`${server.base}/ghost/apis/shop/items`)).status, 404);
+  const ghost = await json(await fetch(`${server.base}/ghost/apis/shop/items`));
+  assert.deepEqual([ghost.status, ghost.body], [404, { error: 'Not Found', message: 'no project "ghost" is deployed here (`less-cli list` shows the deployed projects)' }]);
+  const root = await json(await fetch(`${server.base}/`));
+  assert.equal(root.status, 404);
+  assert.equal(root.body.message, "this is an OpenLess server: every URL starts with a deployed project's name, e.g. /<project>/apis/<api>/… (`less-cli list resources <project>` prints them)");
   const res = await fetch(`${api}/items/latest`, { method: 'PUT' });
   assert.equal(res.status, 405);
   assert.equal(res.headers.get('allow'), 'GET');

@@ -49,8 +49,14 @@ test('connect refuses with the returned status, 500 when it throws; no disconnec
 test('unknown project or socket is refused with 404 before any handler runs', async (t) => {
   const server = await startTestServer(t);
   await server.deploy('life', fixture);
-  await assert.rejects(Client.connect(`${server.ws}/life/sockets/nope`), { status: 404 });
-  await assert.rejects(Client.connect(`${server.ws}/ghost/sockets/chat`), { status: 404 });
+  await assert.rejects(Client.connect(`${server.ws}/life/sockets/nope`), {
+    status: 404,
+    body: JSON.stringify({ error: 'Not Found', message: 'project "life" has no socket "nope" (sockets: chat, other)' }),
+  });
+  await assert.rejects(Client.connect(`${server.ws}/ghost/sockets/chat`), {
+    status: 404,
+    body: JSON.stringify({ error: 'Not Found', message: 'no project "ghost" is deployed here (`less-cli list` shows the deployed projects)' }),
+  });
   const plain = await fetch(`${server.base}/life/sockets/chat`);
   assert.equal(plain.status, 426);
 });
