@@ -43,7 +43,10 @@ export function createHttpGateway(options: HttpGatewayOptions) {
     const live = projects.get(projectName);
     if (!live) return sendJson(res, 404, { error: 'Not Found', message: unknownProject(projectName) });
     if (kind === 'apis' && name) {
-      if (!live.routes.has(name)) return sendJson(res, 404, { error: 'Not Found', message: `project "${projectName}" has no API "${name}"` });
+      if (!live.routes.has(name)) {
+        const known = live.routes.size > 0 ? [...live.routes.keys()].join(', ') : 'none';
+        return sendJson(res, 404, { error: 'Not Found', message: `project "${projectName}" has no API "${name}" (APIs: ${known})` });
+      }
       return serveApi(req, res, live, name, rest.length > 0 ? `/${rest.join('/')}` : '/', search, apiLimits);
     }
     if (kind === 'statics' && name) return serveStatic(req, res, live, name, rest, path, search);

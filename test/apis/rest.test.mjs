@@ -86,7 +86,8 @@ test('middlewares run in order, may short-circuit, and may add to the request', 
 
 test('unknown path 404, missing verb 405 with Allow', async () => {
   assert.equal((await fetch(`${api}/nowhere`)).status, 404);
-  assert.equal((await fetch(`${server.base}/rest/apis/nope/items`)).status, 404);
+  const noApi = await json(await fetch(`${server.base}/rest/apis/nope/items`));
+  assert.deepEqual([noApi.status, noApi.body], [404, { error: 'Not Found', message: 'project "rest" has no API "nope" (APIs: shop)' }]);
   const ghost = await json(await fetch(`${server.base}/ghost/apis/shop/items`));
   assert.deepEqual([ghost.status, ghost.body], [404, { error: 'Not Found', message: 'no project "ghost" is deployed here (`less-cli list` shows the deployed projects)' }]);
   const root = await json(await fetch(`${server.base}/`));
