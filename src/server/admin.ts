@@ -30,7 +30,7 @@ export async function serveAdmin(req: IncomingMessage, res: ServerResponse, path
     await route(req, res, path, new URLSearchParams(search), context);
   } catch (error) {
     if (!isLessError(error)) throw error;
-    const status = error.code === 'project_not_found' ? 404 : error.user ? 400 : 500;
+    const status = error.code === 'project_not_found' || error.code === 'function_not_found' ? 404 : error.user ? 400 : 500;
     sendJson(res, status, { error: error.toJSON() });
   }
 }
@@ -79,7 +79,8 @@ async function route(req: IncomingMessage, res: ServerResponse, path: string, qu
 }
 
 async function streamLogs(req: IncomingMessage, res: ServerResponse, project: string, query: URLSearchParams, context: AdminContext): Promise<void> {
-  if (!context.projects.get(project)) throw notFound(project);
+  const live = context.projects.get(project);
+  if (!live) throw notFound(project);
   const functionPath = (query.get('path') ?? '').replace(/^\/+|\/+$/g, '');
   if (functionPath === '') throw new LessError('bad_request', 'name the function with --path, e.g. --path sockets/demo/connect');
   const tail = query.has('tail') ? Number(query.get('tail')) : undefined;
@@ -96,11 +97,30 @@ async function streamLogs(req: IncomingMessage, res: ServerResponse, project: st
   const unsubscribe = follow ? context.logs.subscribe(project, functionPath, (entry) => (streaming ? write(entry) : pending.push(entry))) : () => undefined;
   req.on('close', unsubscribe);
   const entries = await context.logs.read(project, functionPath, tail !== undefined && tail > 0 ? { tail } : {});
+  // A path of no handler with no stored lines is a typo (or an API path without its method),
+  // not a quiet function: waiting on it would show nothing forever. Lines of a handler that a
+  // redeploy removed are still shown.
+  if (entries.length === 0 && pending.length === 0 && !(functionPath in live.deployment.files)) {
+    unsubscribe();
+    throw new LessError('function_not_found', unknownFunctionPath(project, functionPath, Object.keys(live.deployment.files)));
+  }
   res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
   entries.forEach(write);
   pending.forEach(write);
   streaming = true;
   if (!follow) res.end();
+}
+
+/** At most this many function paths are listed in an error. */
+const LISTED_PATHS = 20;
+
+function unknownFunctionPath(project: string, functionPath: string, paths: string[]): string {
+  // `apis/demo/hello` names a route; its handlers are `apis/demo/hello/<method>`.
+  const below = paths.filter((path) => path.startsWith(`${functionPath}/`));
+  const listed = (below.length > 0 ? below : paths).sort();
+  const shown = listed.slice(0, LISTED_PATHS).join(', ') + (listed.length > LISTED_PATHS ? `, … (${listed.length - LISTED_PATHS} more)` : '');
+  const which = below.length > 0 ? `handlers under it: ${shown}` : listed.length > 0 ? `its function paths: ${shown}` : 'it has no handlers';
+  return `project "${project}" has no handler at ${functionPath} and no log lines for it — ${which}; pass one with --path`;
 }
 
 function notFound(name: string): LessError {

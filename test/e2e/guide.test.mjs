@@ -49,6 +49,17 @@ test('the Web Sockets guide (Node.js) runs as written', async (t) => {
   const channelLog = await lessCli(['log', '--project', 'my-less-project', '--function', 'sockets/demo/my_channel'], { cwd: example, env });
   assert.match(channelLog.stdout, /INFO \S+ Message: Hello from a socket client\./);
 
+  // An API route's path without its method, and a typo: the error names the paths that exist.
+  const routeLog = await lessCli(['log', '--project', 'my-less-project', '--path', 'apis/demo/hello'], { cwd: example, env });
+  assert.notEqual(routeLog.code, 0);
+  assert.equal(routeLog.stderr, '[less-cli] Error: project "my-less-project" has no handler at apis/demo/hello and no log lines for it — handlers under it: apis/demo/hello/post; pass one with --path\n');
+  const typoLog = await lessCli(['log', '--project', 'my-less-project', '--path', 'sockets/demo/conect', '--follow'], { cwd: example, env });
+  assert.notEqual(typoLog.code, 0);
+  assert.equal(
+    typoLog.stderr,
+    '[less-cli] Error: project "my-less-project" has no handler at sockets/demo/conect and no log lines for it — its function paths: apis/demo/hello/post, sockets/demo/connect, sockets/demo/disconnect, sockets/demo/my_channel; pass one with --path\n',
+  );
+
   await client.close();
   const json = await lessCli(['deploy', 'my-less-project', '--json'], { cwd: example, env });
   assert.deepEqual(JSON.parse(json.stdout), {
