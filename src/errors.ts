@@ -71,3 +71,9 @@ export class LessError extends Error {
 export function isLessError(error: unknown): error is LessError {
   return error instanceof LessError;
 }
+
+/** The names an error offers instead of a wrong one: `a, b, c`, or `none`. */
+export function nameList(names: Iterable<string>): string {
+  const list = [...names];
+  return list.length > 0 ? list.join(', ') : 'none';
+}

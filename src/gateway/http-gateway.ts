@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ProjectLookup } from '../server/live-project.js';
 import { serveApi, type ApiLimits } from './api-gateway.js';
+import { nameList } from '../errors.js';
 import { refuseUpgrade, sendJson, unknownProject } from './http-reply.js';
 import type { SocketGateway } from './socket-gateway.js';
 import type { FileService } from '../resources/files/file-service.js';
@@ -44,8 +45,7 @@ export function createHttpGateway(options: HttpGatewayOptions) {
     if (!live) return sendJson(res, 404, { error: 'Not Found', message: unknownProject(projectName) });
     if (kind === 'apis' && name) {
       if (!live.routes.has(name)) {
-        const known = live.routes.size > 0 ? [...live.routes.keys()].join(', ') : 'none';
-        return sendJson(res, 404, { error: 'Not Found', message: `project "${projectName}" has no API "${name}" (APIs: ${known})` });
+        return sendJson(res, 404, { error: 'Not Found', message: `project "${projectName}" has no API "${name}" (APIs: ${nameList(live.routes.keys())})` });
       }
       return serveApi(req, res, live, name, rest.length > 0 ? `/${rest.join('/')}` : '/', search, apiLimits);
     }

@@ -25,6 +25,7 @@ import type { Outcome } from '../runtime/invoker.js';
 import { ConnectionRegistry, FrameState, type Connection, type Frame, type PendingFrame } from './connections.js';
 import { clientHeaders, queryObject, refuseUpgrade, unknownProject } from './http-reply.js';
 import { failureFrame, parseFrame } from './socket-frames.js';
+import { nameList } from '../errors.js';
 
 export interface SocketLimits {
   /** Incoming message size; larger closes with 1009. */
@@ -68,8 +69,7 @@ export class SocketGateway {
     if (!live) return refuseUpgrade(socket, 404, { error: 'Not Found', message: unknownProject(projectName) });
     const definition = live.sockets.get(socketName);
     if (!definition) {
-      const known = live.sockets.size > 0 ? [...live.sockets.keys()].join(', ') : 'none';
-      return refuseUpgrade(socket, 404, { error: 'Not Found', message: `project "${projectName}" has no socket "${socketName}" (sockets: ${known})` });
+      return refuseUpgrade(socket, 404, { error: 'Not Found', message: `project "${projectName}" has no socket "${socketName}" (sockets: ${nameList(live.sockets.keys())})` });
     }
     if (!isWebSocketHandshake(req)) {
       return refuseUpgrade(socket, 400, { error: 'Bad Request', message: 'not a valid WebSocket handshake' });

@@ -13,7 +13,7 @@
  * a function that calls itself forever would start thousands of invocations per second,
  * each alive until its own timeout (an async JavaScript handler cannot be stopped).
  */
-import { LessError } from '../../errors.js';
+import { LessError, nameList } from '../../errors.js';
 import type { CloudFunction } from '../../project/types.js';
 import type { Invoker, Outcome } from '../../runtime/invoker.js';
 import { newRequestId } from '../../runtime/request-id.js';
@@ -49,8 +49,7 @@ export class CloudFunctions {
 
   /** `project "p" has no function "x" (functions: a, b)` — shared by the SDK error and the REST 404. */
   unknown(name: string): string {
-    const known = this.byName.size > 0 ? [...this.byName.keys()].join(', ') : 'none';
-    return `project "${this.project}" has no function "${name}" (functions: ${known}); add less/functions/${name}/ or fix the name`;
+    return `project "${this.project}" has no function "${name}" (functions: ${nameList(this.byName.keys())}); add less/functions/${name}/ or fix the name`;
   }
 
   /** Runs a function that exists (check `has` first); a REST call has no caller. */

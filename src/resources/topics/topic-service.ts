@@ -3,7 +3,7 @@
  * queue upkeep a deploy or a delete needs. Owns the store's dispatcher.
  */
 import type { Deployment } from '../../deploy/build.js';
-import { LessError } from '../../errors.js';
+import { LessError, nameList } from '../../errors.js';
 import type { LiveProject } from '../../server/live-project.js';
 import type { LogStore } from '../../storage/logs.js';
 import type { KvChangeSink, KvChangeTopic } from '../../storage/sqlite/kv.js';
@@ -122,7 +122,7 @@ export function checkTopic(from: Deployment, topic: unknown): string {
   if (typeof topic === 'string' && known.includes(topic)) return topic;
   throw new LessError(
     'topic_not_found',
-    `project "${from.name}" has no topic "${String(topic)}" (topics: ${known.length > 0 ? known.join(', ') : 'none'}); add a subscriber under less/topics/${String(topic)}/<subscriber>/ or fix the name`,
+    `project "${from.name}" has no topic "${String(topic)}" (topics: ${nameList(known)}); add a subscriber under less/topics/${String(topic)}/<subscriber>/ or fix the name`,
   );
 }
 

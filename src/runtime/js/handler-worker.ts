@@ -18,6 +18,7 @@ import { CONTROL_CHARACTER, decodeToExecutor, encodeFromExecutor, type WireBatch
 import { Outbox } from '../outbox.js';
 import { IdTable } from '../id-table.js';
 import { lowerThreadPriority } from '../priority.js';
+import { nameList } from '../../errors.js';
 
 export interface JsWorkerData {
   project: string;
@@ -111,8 +112,7 @@ const host = {
   call,
   publish(socket: string, message: unknown, ids: unknown): Promise<void> {
     if (!socketNames.has(socket)) {
-      const known = data.sockets.length > 0 ? data.sockets.join(', ') : 'none';
-      return Promise.reject(new Error(`sockets.${socket}.publish: project "${data.project}" has no socket "${socket}" (sockets: ${known}); add less/sockets/${socket}/ or fix the name`));
+      return Promise.reject(new Error(`sockets.${socket}.publish: project "${data.project}" has no socket "${socket}" (sockets: ${nameList(data.sockets)}); add less/sockets/${socket}/ or fix the name`));
     }
     if (!Array.isArray(ids)) {
       return Promise.reject(new TypeError(`sockets.${socket}.publish: the second argument must be an array of connection ids, e.g. [connection_id]`));
