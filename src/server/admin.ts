@@ -100,7 +100,7 @@ async function streamLogs(req: IncomingMessage, res: ServerResponse, project: st
   // A path of no handler with no stored lines is a typo (or an API path without its method),
   // not a quiet function: waiting on it would show nothing forever. Lines of a handler that a
   // redeploy removed are still shown.
-  if (entries.length === 0 && pending.length === 0 && !(functionPath in live.deployment.files)) {
+  if (entries.length === 0 && pending.length === 0 && !Object.hasOwn(live.deployment.files, functionPath)) {
     unsubscribe();
     throw new LessError('function_not_found', unknownFunctionPath(project, functionPath, Object.keys(live.deployment.files)));
   }

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startTestServer } from '../helpers/server.mjs';
 
 test('admin routes need the token the server wrote with mode 0600', async (t) => {
@@ -28,4 +29,21 @@ test('a malformed admin request gets a 400 naming the problem, and the server ke
   const badName = await server.admin('/projects/Bad_Name', { method: 'POST', body: '{"root":"/tmp"}' });
   assert.equal((await badName.json()).error.code, 'invalid_project_name');
   assert.equal((await server.admin('/status')).status, 200);
+});
+
+test('logs of a path that no handler has and nothing was stored for are a 404 listing the paths', async (t) => {
+  const server = await startTestServer(t);
+  await server.deploy('guide', fileURLToPath(new URL('../../examples/web-sockets', import.meta.url)));
+  const paths = 'apis/demo/hello/post, sockets/demo/connect, sockets/demo/disconnect, sockets/demo/my_channel';
+  // Names that an object's prototype has are no handler either.
+  for (const path of ['sockets/demo/conect', 'toString', 'constructor']) {
+    const res = await server.admin(`/projects/guide/logs?path=${encodeURIComponent(path)}`);
+    assert.equal(res.status, 404);
+    assert.deepEqual((await res.json()).error, {
+      code: 'function_not_found',
+      message: `project "guide" has no handler at ${path} and no log lines for it — its function paths: ${paths}; pass one with --path`,
+    });
+  }
+  const handler = await server.admin('/projects/guide/logs?path=sockets/demo/connect');
+  assert.deepEqual([handler.status, await handler.text()], [200, '']);
 });
