@@ -115,12 +115,13 @@ async function streamLogs(req: IncomingMessage, res: ServerResponse, project: st
 const LISTED_PATHS = 20;
 
 function unknownFunctionPath(project: string, functionPath: string, paths: string[]): string {
+  const missing = `project "${project}" has no handler at ${functionPath} and no log lines for it`;
+  if (paths.length === 0) return `${missing} — it has no handlers at all (only handlers under less/ write function logs)`;
   // `apis/demo/hello` names a route; its handlers are `apis/demo/hello/<method>`.
   const below = paths.filter((path) => path.startsWith(`${functionPath}/`));
   const listed = (below.length > 0 ? below : paths).sort();
   const shown = listed.slice(0, LISTED_PATHS).join(', ') + (listed.length > LISTED_PATHS ? `, … (${listed.length - LISTED_PATHS} more)` : '');
-  const which = below.length > 0 ? `handlers under it: ${shown}` : listed.length > 0 ? `its function paths: ${shown}` : 'it has no handlers';
-  return `project "${project}" has no handler at ${functionPath} and no log lines for it — ${which}; pass one with --path`;
+  return `${missing} — ${below.length > 0 ? 'handlers under it' : 'its function paths'}: ${shown}; pass one with --path`;
 }
 
 function notFound(name: string): LessError {

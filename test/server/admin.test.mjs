@@ -46,4 +46,9 @@ test('logs of a path that no handler has and nothing was stored for are a 404 li
   }
   const handler = await server.admin('/projects/guide/logs?path=sockets/demo/connect');
   assert.deepEqual([handler.status, await handler.text()], [200, '']);
+  // A project of static sites only has no function path to offer.
+  await server.deploy('site', fileURLToPath(new URL('../fixtures/projects/statics-site', import.meta.url)));
+  const site = await server.admin('/projects/site/logs?path=apis/web');
+  assert.equal(site.status, 404);
+  assert.equal((await site.json()).error.message, 'project "site" has no handler at apis/web and no log lines for it — it has no handlers at all (only handlers under less/ write function logs)');
 });
