@@ -36,3 +36,36 @@ test('quick and slow invocations each log one whole entry, in order, under their
   }
   assert.deepEqual(entries.map((entry) => entry.split('\n')[1].at(-1)).sort(), ['1', '2', '3', '4']);
 });
+
+test('lines written synchronously, after an await and from a timer each carry their own invocation', async (t) => {
+  const server = await startTestServer(t);
+  const root = await projectDir({
+    'less/apis/logs/run/get.js': `exports.process = async (request) => {
+  const n = request.query.n;
+  setTimeout(() => console.log('timer', n), 5);
+  console.log('sync', n);
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  console.log('%s %d', 'awaited', Number(n));
+  return { body: 'ok' };
+};
+`,
+  });
+  await server.deploy('logs', root);
+  const calls = ['1', '2', '3'];
+  await Promise.all(calls.map((n) => fetch(`${server.base}/logs/apis/logs/run?n=${n}`).then((res) => res.text())));
+  for (const n of calls) await server.waitForLog('logs', 'apis/logs/run/get', new RegExp(`INFO \\S+ awaited ${n}$`));
+  const text = await server.logs('logs', 'apis/logs/run/get');
+  const entries = text.trim().split(/\n(?=\S+ START )/);
+  assert.equal(entries.length, 3, text);
+  for (const entry of entries) {
+    const lines = entry.split('\n');
+    const id = lines[0].match(/^\S+ START (\S+)$/)[1];
+    const n = lines[1].match(/ INFO \S+ sync (\d)$/)[1];
+    assert.deepEqual(
+      lines.slice(1, 4).map((line) => line.replace(/^\S+ /, '')),
+      [`INFO ${id} sync ${n}`, `INFO ${id} timer ${n}`, `INFO ${id} awaited ${n}`],
+      entry,
+    );
+    assert.match(lines[4], new RegExp(`^\\S+ END ${id} [\\d.]+ ms$`));
+  }
+});

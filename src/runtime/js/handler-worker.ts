@@ -65,11 +65,17 @@ interface InvocationContext {
 }
 const current = new AsyncLocalStorage<InvocationContext>();
 const loading: InvocationContext = { requestId: '-', functionPath: '-' };
+/**
+ * The invocation whose handler is running synchronously right now, if any: most lines are
+ * written there, and this spares them AsyncLocalStorage's lookup. Lines written after an
+ * `await` or in a callback find their invocation through `current`.
+ */
+let runningNow: InvocationContext | undefined;
 
 function capture(level: 'info' | 'warn' | 'error') {
   return (...args: unknown[]): void => {
-    const context = current.getStore() ?? loading;
-    const message = format(...args);
+    const context = runningNow ?? current.getStore() ?? loading;
+    const message = args.length === 1 && typeof args[0] === 'string' ? args[0] : format(...args);
     if (context.log) context.log.write(level, message);
     else logs.stray(context.functionPath, level, message);
   };
@@ -226,7 +232,13 @@ function invoke(message: InvokeMessage): void {
     let returned: unknown;
     let thenable: boolean;
     try {
-      returned = current.run({ requestId, functionPath, log }, runHandler, handler, invocation);
+      const context = { requestId, functionPath, log };
+      runningNow = context;
+      try {
+        returned = current.run(context, runHandler, handler, invocation);
+      } finally {
+        runningNow = undefined;
+      }
       // Inside the try: a returned object's `then` may be a getter that throws.
       thenable = typeof (returned as { then?: unknown } | null)?.then === 'function';
     } catch (error) {
