@@ -8,6 +8,7 @@ import { HTTP_VERBS, type HttpVerb } from '../project/types.js';
 import type { ApiResponse } from '../runtime/protocol.js';
 import type { LiveProject } from '../server/live-project.js';
 import { clientHeaders, queryObject, sendJson } from './http-reply.js';
+import type { RouteTable } from './routes.js';
 
 export interface ApiLimits {
   maxBodyBytes: number;
@@ -30,8 +31,8 @@ export async function serveApi(
   const table = live.routes.get(apiName);
   const segments = decodeSegments(routePath);
   const match = segments && table?.match(segments);
-  if (!match) {
-    return sendJson(res, 404, { error: 'Not Found', message: `no route ${routePath || '/'} in API "${apiName}"` }, CORS);
+  if (!match || !table) {
+    return sendJson(res, 404, { error: 'Not Found', message: noRouteMessage(apiName, routePath || '/', table) }, CORS);
   }
   const allowed = HTTP_VERBS.filter((verb) => match.route.verbs[verb]).map((verb) => verb.toUpperCase());
   const method = (req.method ?? 'GET').toUpperCase();
@@ -56,6 +57,28 @@ export async function serveApi(
   const sendsBody = response.statusCode !== 204 && response.statusCode !== 304;
   res.writeHead(response.statusCode, sendsBody ? withTextType(headers, response.body) : headers);
   res.end(sendsBody ? response.body : undefined);
+}
+
+/** Routes listed in a 404 at most; an API can have hundreds. */
+const LISTED_ROUTES = 12;
+
+/**
+ * Says why nothing matched and what would: the same path without its trailing slash or in
+ * another case, else the API's routes.
+ */
+function noRouteMessage(apiName: string, routePath: string, table: RouteTable | undefined): string {
+  const head = `no route ${routePath} in API "${apiName}"`;
+  if (!table) return head;
+  const near = [routePath.replace(/\/+$/, '') || '/', routePath.toLowerCase()].find((path) => path !== routePath && matches(table, path));
+  if (near !== undefined) return `${head}; did you mean ${near}?`;
+  const listed = table.routes.slice(0, LISTED_ROUTES).map((route) => `${route.pattern} (${HTTP_VERBS.filter((verb) => route.verbs[verb]).map((verb) => verb.toUpperCase()).join(', ')})`);
+  const more = table.routes.length > LISTED_ROUTES ? ` and ${table.routes.length - LISTED_ROUTES} more` : '';
+  return `${head} (routes: ${listed.length > 0 ? listed.join(', ') : 'none'}${more})`;
+}
+
+function matches(table: RouteTable, path: string): boolean {
+  const segments = decodeSegments(path);
+  return segments !== undefined && table.match(segments) !== undefined;
 }
 
 function withTextType(headers: Record<string, string>, body: string | Uint8Array): Record<string, string> {

@@ -7,10 +7,10 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ProjectLookup } from '../server/live-project.js';
+import type { LiveProject, ProjectLookup } from '../server/live-project.js';
 import { serveApi, type ApiLimits } from './api-gateway.js';
 import { nameList } from '../errors.js';
-import { refuseUpgrade, sendJson, unknownProject } from './http-reply.js';
+import { refuseUpgrade, sendJson, unknownProject, unknownSocket } from './http-reply.js';
 import type { SocketGateway } from './socket-gateway.js';
 import type { FileService } from '../resources/files/file-service.js';
 import { serveStatic } from '../resources/statics/serve-static.js';
@@ -34,6 +34,25 @@ function splitUrl(url: string): { path: string; search: string } {
   return question === -1 ? { path: url, search: '' } : { path: url.slice(0, question), search: url.slice(question) };
 }
 
+/** Paths listed in a 404 at most. */
+const LISTED_PATHS = 12;
+
+/** Where a project's resources are, for a URL under the project that names none of them. */
+function whatProjectServes(live: LiveProject): string {
+  const { name, deployment } = live;
+  const { project } = deployment;
+  const paths = [
+    ...project.apis.map((api) => `/${name}/apis/${api.name}/…`),
+    ...project.sockets.map((socket) => `ws://…/${name}/sockets/${socket.name}`),
+    ...project.statics.map((site) => `/${name}/statics/${site.name}/`),
+    ...project.functions.map((fn) => `/${name}/functions/${fn.name}`),
+    ...project.topics.map((topic) => `/${name}/topics/${topic.name}`),
+  ];
+  if (paths.length === 0) return `project "${name}" serves no URLs (it has no APIs, sockets, static sites, functions or topics)`;
+  const more = paths.length > LISTED_PATHS ? ` and ${paths.length - LISTED_PATHS} more` : '';
+  return `project "${name}" serves ${paths.slice(0, LISTED_PATHS).join(', ')}${more} (\`less-cli list resources ${name}\` prints them)`;
+}
+
 export function createHttpGateway(options: HttpGatewayOptions) {
   const { projects, sockets, apiLimits, admin, files, topics } = options;
 
@@ -53,10 +72,11 @@ export function createHttpGateway(options: HttpGatewayOptions) {
     if (kind === 'functions' && name) return serveFunction(req, res, live, name, rest, apiLimits);
     if (kind === 'topics' && name && topics) return servePublish(req, res, live, [name, ...rest], topics);
     if (kind === 'files' && name !== undefined && files) return files.serve(req, res, projectName, [name, ...rest], search);
-    if (kind === 'sockets' && name && live.sockets.has(name)) {
+    if (kind === 'sockets' && name) {
+      if (!live.sockets.has(name)) return sendJson(res, 404, { error: 'Not Found', message: unknownSocket(projectName, name, live.sockets.keys()) });
       return sendJson(res, 426, { error: 'Upgrade Required', message: `connect with a WebSocket client to ws://…${path}` }, { Upgrade: 'websocket' });
     }
-    return sendJson(res, 404, { error: 'Not Found', message: `nothing at ${path}` });
+    return sendJson(res, 404, { error: 'Not Found', message: `nothing at ${path}; ${whatProjectServes(live)}` });
   }
 
   return {

@@ -18,8 +18,11 @@ export interface RouteMatch {
 
 export class RouteTable {
   private readonly root: Node = { statics: new Map() };
+  /** In the API's order, for messages that list them. */
+  readonly routes: readonly Route[];
 
   constructor(api: Api) {
+    this.routes = api.routes;
     for (const route of api.routes) {
       let node = this.root;
       for (const segment of route.segments) {

@@ -23,9 +23,8 @@ import type { LiveProject, ProjectLookup } from '../server/live-project.js';
 import { runtimeOf } from '../runtime/language-router.js';
 import type { Outcome } from '../runtime/invoker.js';
 import { ConnectionRegistry, FrameState, type Connection, type Frame, type PendingFrame } from './connections.js';
-import { clientHeaders, queryObject, refuseUpgrade, unknownProject } from './http-reply.js';
+import { clientHeaders, queryObject, refuseUpgrade, unknownProject, unknownSocket } from './http-reply.js';
 import { failureFrame, parseFrame } from './socket-frames.js';
-import { nameList } from '../errors.js';
 
 export interface SocketLimits {
   /** Incoming message size; larger closes with 1009. */
@@ -69,7 +68,7 @@ export class SocketGateway {
     if (!live) return refuseUpgrade(socket, 404, { error: 'Not Found', message: unknownProject(projectName) });
     const definition = live.sockets.get(socketName);
     if (!definition) {
-      return refuseUpgrade(socket, 404, { error: 'Not Found', message: `project "${projectName}" has no socket "${socketName}" (sockets: ${nameList(live.sockets.keys())})` });
+      return refuseUpgrade(socket, 404, { error: 'Not Found', message: unknownSocket(projectName, socketName, live.sockets.keys()) });
     }
     if (!isWebSocketHandshake(req)) {
       return refuseUpgrade(socket, 400, { error: 'Bad Request', message: 'not a valid WebSocket handshake' });

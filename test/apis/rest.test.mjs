@@ -1,8 +1,9 @@
 // REST APIs (SPEC 2.1), each behaviour observed through a real HTTP client.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { startTestServer } from '../helpers/server.mjs';
+import { projectDir, startTestServer } from '../helpers/server.mjs';
 
 const fixture = fileURLToPath(new URL('../fixtures/projects/apis-js', import.meta.url));
 let server;
@@ -85,7 +86,26 @@ test('middlewares run in order, may short-circuit, and may add to the request', 
 });
 
 test('unknown path 404, missing verb 405 with Allow', async () => {
-  assert.equal((await fetch(`${api}/nowhere`)).status, 404);
+  const nowhere = await json(await fetch(`${api}/nowhere`));
+  assert.deepEqual([nowhere.status, nowhere.body.error], [404, 'Not Found']);
+  // The API's routes in its order, at most 12 of its 17.
+  assert.equal(
+    nowhere.body.message,
+    'no route /nowhere in API "shop" (routes: / (GET), /boom (GET), /counter (GET), /echo (GET, POST), /esm (GET), /exit (GET), /guarded (GET), /items (GET, POST), /items/latest (GET), /items/{id} (GET), /list (GET), /mutate (DELETE) and 5 more)',
+  );
+  // A path that matches without its trailing slash or in lower case says so.
+  assert.equal((await json(await fetch(`${api}/items/7/`))).body.message, 'no route /items/7/ in API "shop"; did you mean /items/7?');
+  assert.equal((await json(await fetch(`${api}/Items/Latest`))).body.message, 'no route /Items/Latest in API "shop"; did you mean /items/latest?');
+  // Under the project, a URL that names no resource kind lists where its resources are.
+  const inProject = await json(await fetch(`${server.base}/rest/api/shop`));
+  assert.deepEqual([inProject.status, inProject.body.message], [404, 'nothing at /rest/api/shop; project "rest" serves /rest/apis/shop/… (`less-cli list resources rest` prints them)']);
+  const cronOnly = await projectDir({ 'less/crons/tick/index.js': 'exports.process = async () => {};\n' });
+  cleanups.push(() => rm(cronOnly, { recursive: true, force: true }));
+  await server.deploy('tick', cronOnly, { CRON_TICK: 'cron(0 0 1 1 ? *)' });
+  const noUrls = await json(await fetch(`${server.base}/tick/web`));
+  assert.equal(noUrls.body.message, 'nothing at /tick/web; project "tick" serves no URLs (it has no APIs, sockets, static sites, functions or topics)');
+  const noSocket = await json(await fetch(`${server.base}/rest/sockets/chat`));
+  assert.deepEqual([noSocket.status, noSocket.body.message], [404, 'project "rest" has no socket "chat" (sockets: none)']);
   const noApi = await json(await fetch(`${server.base}/rest/apis/nope/items`));
   assert.deepEqual([noApi.status, noApi.body], [404, { error: 'Not Found', message: 'project "rest" has no API "nope" (APIs: shop)' }]);
   const ghost = await json(await fetch(`${server.base}/ghost/apis/shop/items`));
