@@ -51,7 +51,10 @@ export function validateProjectName(name: string): string | undefined {
 }
 
 function suggestProjectName(name: string): string {
-  let cleaned = name.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+  // A path (`./my-app`, `projects/my-app/`) names its last folder.
+  const last = name.split(/[/\\]/).filter((part) => part !== '' && part !== '.' && part !== '..').at(-1) ?? '';
+  let cleaned = last.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  if (cleaned === '') return 'my-project';
   if (!/^[a-z]/.test(cleaned)) cleaned = `p-${cleaned}`;
-  return cleaned.slice(0, PROJECT_NAME_MAX);
+  return cleaned.slice(0, PROJECT_NAME_MAX).replace(/-+$/, '');
 }

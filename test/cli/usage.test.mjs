@@ -32,6 +32,12 @@ describe('less-cli without a server', () => {
     for (const command of [['deploy', 'My_Project'], ['delete', 'My_Project'], ['list', 'resources', '1abc']]) {
       assertUserError(assert, await cli(command), /project name ".+" is invalid/);
     }
+    // A folder given instead of a name: its last part is suggested, and deploy says what it deploys.
+    assertUserError(
+      assert,
+      await cli(['deploy', './my-app']),
+      /project name "\.\/my-app" is invalid: .* — fix: use a name like my-app; deploy takes the name the project gets and deploys the current folder: run it inside the project folder \(the one holding less\/\)$/,
+    );
   });
 
   it('needs a less/ folder in the project root', async () => {

@@ -54,5 +54,9 @@ test('validateProjectName', () => {
   assert.match(validateProjectName(''), /empty — fix: .*my-project/);
   assert.match(validateProjectName('My_App'), /"My_App" is invalid.* — fix: use a name like my-app$/);
   assert.match(validateProjectName('9lives'), /like p-9lives$/);
+  // A path suggests its last folder; nothing usable suggests a placeholder.
+  assert.match(validateProjectName('../projects/My App/'), /like my-app$/);
+  assert.match(validateProjectName('-x-'), /like x$/);
+  assert.match(validateProjectName('..'), /like my-project$/);
   assert.match(validateProjectName('a'.repeat(64)), /at most 63 characters long \(it has 64\)/);
 });
