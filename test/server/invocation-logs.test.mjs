@@ -4,6 +4,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { projectDir, startTestServer } from '../helpers/server.mjs';
 
+/** The entries of a function's log (each from its START line), with their request ids; asserts how many. */
+function entriesOf(text, count) {
+  const entries = text.trim().split(/\n(?=\S+ START )/);
+  assert.equal(entries.length, count, text);
+  return entries.map((entry) => {
+    const lines = entry.split('\n');
+    return { lines, id: lines[0].match(/^\S+ START (\S+)$/)[1] };
+  });
+}
+
 test('quick and slow invocations each log one whole entry, in order, under their request id', async (t) => {
   const server = await startTestServer(t);
   const root = await projectDir({
@@ -22,19 +32,15 @@ test('quick and slow invocations each log one whole entry, in order, under their
   await Promise.all(calls.map(([n, wait]) => fetch(`${server.base}/logs/apis/logs/run?n=${n}&wait=${wait}`).then((res) => res.text())));
   // Lines reach the log store shortly after the response (logs are flushed every 25 ms).
   for (const [n] of calls) await server.waitForLog('logs', 'apis/logs/run/get', new RegExp(`WARN \\S+ after ${n}$`));
-  const text = await server.logs('logs', 'apis/logs/run/get');
-  const entries = text.trim().split(/\n(?=\S+ START )/);
-  assert.equal(entries.length, 4, text);
-  for (const entry of entries) {
-    const lines = entry.split('\n');
-    const id = lines[0].match(/^\S+ START (\S+)$/)[1];
+  const entries = entriesOf(await server.logs('logs', 'apis/logs/run/get'), 4);
+  for (const { lines, id } of entries) {
     const n = lines[1].match(/ INFO \S+ before (\d)$/)[1];
     assert.match(lines[1], new RegExp(`^\\S+ INFO ${id} before ${n}$`));
     assert.match(lines[2], new RegExp(`^\\S+ WARN ${id} after ${n}$`));
     assert.match(lines[3], new RegExp(`^\\S+ END ${id} [\\d.]+ ms$`));
     assert.equal(lines.length, 4);
   }
-  assert.deepEqual(entries.map((entry) => entry.split('\n')[1].at(-1)).sort(), ['1', '2', '3', '4']);
+  assert.deepEqual(entries.map(({ lines }) => lines[1].at(-1)).sort(), ['1', '2', '3', '4']);
 });
 
 test('lines written synchronously, after an await and from a timer each carry their own invocation', async (t) => {
@@ -54,17 +60,12 @@ test('lines written synchronously, after an await and from a timer each carry th
   const calls = ['1', '2', '3'];
   await Promise.all(calls.map((n) => fetch(`${server.base}/logs/apis/logs/run?n=${n}`).then((res) => res.text())));
   for (const n of calls) await server.waitForLog('logs', 'apis/logs/run/get', new RegExp(`INFO \\S+ awaited ${n}$`));
-  const text = await server.logs('logs', 'apis/logs/run/get');
-  const entries = text.trim().split(/\n(?=\S+ START )/);
-  assert.equal(entries.length, 3, text);
-  for (const entry of entries) {
-    const lines = entry.split('\n');
-    const id = lines[0].match(/^\S+ START (\S+)$/)[1];
+  for (const { lines, id } of entriesOf(await server.logs('logs', 'apis/logs/run/get'), 3)) {
     const n = lines[1].match(/ INFO \S+ sync (\d)$/)[1];
     assert.deepEqual(
       lines.slice(1, 4).map((line) => line.replace(/^\S+ /, '')),
       [`INFO ${id} sync ${n}`, `INFO ${id} timer ${n}`, `INFO ${id} awaited ${n}`],
-      entry,
+      lines.join('\n'),
     );
     assert.match(lines[4], new RegExp(`^\\S+ END ${id} [\\d.]+ ms$`));
   }
