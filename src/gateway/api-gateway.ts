@@ -4,7 +4,7 @@
  * 504 on timeout.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HTTP_VERBS, type HttpVerb } from '../project/types.js';
+import { HTTP_VERBS, type HttpVerb, type Route } from '../project/types.js';
 import type { ApiResponse } from '../runtime/protocol.js';
 import type { LiveProject } from '../server/live-project.js';
 import { clientHeaders, queryObject, sendJson } from './http-reply.js';
@@ -31,10 +31,10 @@ export async function serveApi(
   const table = live.routes.get(apiName);
   const segments = decodeSegments(routePath);
   const match = segments && table?.match(segments);
-  if (!match || !table) {
+  if (!match) {
     return sendJson(res, 404, { error: 'Not Found', message: noRouteMessage(apiName, routePath || '/', table) }, CORS);
   }
-  const allowed = HTTP_VERBS.filter((verb) => match.route.verbs[verb]).map((verb) => verb.toUpperCase());
+  const allowed = allowedVerbs(match.route);
   const method = (req.method ?? 'GET').toUpperCase();
   if (method === 'OPTIONS') return preflight(req, res, allowed);
   const handler = match.route.verbs[method.toLowerCase() as HttpVerb];
@@ -71,9 +71,14 @@ function noRouteMessage(apiName: string, routePath: string, table: RouteTable | 
   if (!table) return head;
   const near = [routePath.replace(/\/+$/, '') || '/', routePath.toLowerCase()].find((path) => path !== routePath && matches(table, path));
   if (near !== undefined) return `${head}; did you mean ${near}?`;
-  const listed = table.routes.slice(0, LISTED_ROUTES).map((route) => `${route.pattern} (${HTTP_VERBS.filter((verb) => route.verbs[verb]).map((verb) => verb.toUpperCase()).join(', ')})`);
+  const listed = table.routes.slice(0, LISTED_ROUTES).map((route) => `${route.pattern} (${allowedVerbs(route).join(', ')})`);
   const more = table.routes.length > LISTED_ROUTES ? ` and ${table.routes.length - LISTED_ROUTES} more` : '';
   return `${head} (routes: ${listed.length > 0 ? listed.join(', ') : 'none'}${more})`;
+}
+
+/** `GET`, `POST`, …: the verbs a route has handlers for. */
+function allowedVerbs(route: Route): string[] {
+  return HTTP_VERBS.filter((verb) => route.verbs[verb]).map((verb) => verb.toUpperCase());
 }
 
 function matches(table: RouteTable, path: string): boolean {
