@@ -323,6 +323,9 @@ function topicsTable() {
   );
 }
 
+/** Round trip p50 at one connection, OpenLess over the bare echo, at most. */
+const ROUND_TRIP_TARGET = 2.5;
+
 function table() {
   const { throughput: tp, hold, http, roundTrip } = PLAN;
   return renderTable([
@@ -331,7 +334,7 @@ function table() {
       unit: 'ms',
       digits: 3,
       ...summary('p50'),
-      target: { text: 'ratio ≤ 2.5×', check: (_s, _b, ratio) => ratio <= 2.5 },
+      target: { text: `ratio ≤ ${ROUND_TRIP_TARGET}×`, check: (_s, _b, ratio) => ratio <= ROUND_TRIP_TARGET },
     },
     { figure: 'channel round trip p99, 1 connection', unit: 'ms', digits: 3, ...summary('p99') },
     { figure: 'isolation floor: round trip p50 of the bare echo with its work on a worker thread', unit: 'ms', digits: 3, ...summary('floorP50') },
@@ -452,6 +455,13 @@ async function main() {
   if (busyBefore >= BUSY_WARNING_PERCENT) notes.push(`**Warning:** other work kept ${busyBefore.toFixed(0)} % of the CPUs busy when the run started; absolute figures are noisy, ratios less so.`);
   // Steal means the VM's CPUs were partly given to other guests: every figure is slower and noisier.
   if (stolen >= 5) notes.push(`**Warning:** the hypervisor took ${stolen.toFixed(0)} % of the CPU time during the run; absolute figures are low and noisy, ratios less so.`);
+  // Where the thread hop alone costs more than the target allows, no change to OpenLess can meet it.
+  const floorRatio = summary('floorP50').ratio;
+  if (floorRatio > ROUND_TRIP_TARGET) {
+    notes.push(
+      `**Note:** on this machine the isolation floor alone — the bare echo with its work moved to a worker thread, as OpenLess runs every handler — is ${floorRatio.toFixed(2)}× the bare echo's round trip, above the ${ROUND_TRIP_TARGET}× target: the thread hop by itself puts the target out of reach of any runtime that keeps handlers off the socket thread (docs/performance.md, "What it would take").`,
+    );
+  }
   const text = `${notes.join('\n')}\n\n${markdown}\n`;
   console.log(`\n${text}`);
   await writeFile(here('./results.md'), text);
