@@ -157,6 +157,9 @@ async function compile(entry: string, outfile: string, format: 'esm' | 'cjs', sh
       platform: 'node',
       target: 'node20',
       format,
+      // Inline, without the sources themselves: the worker maps stack frames back to the .ts lines.
+      sourcemap: 'inline',
+      sourcesContent: false,
       logLevel: 'silent',
     });
   } catch (error) {

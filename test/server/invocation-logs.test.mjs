@@ -70,3 +70,35 @@ test('lines written synchronously, after an await and from a timer each carry th
     assert.match(lines[4], new RegExp(`^\\S+ END ${id} [\\d.]+ ms$`));
   }
 });
+
+test("a TypeScript handler's stack names its .ts files and the lines as written", async (t) => {
+  const server = await startTestServer(t);
+  const root = await projectDir({
+    // Types and blank lines that the built JavaScript does not have: its lines differ.
+    'less/shared/checker/index.ts': `export interface Thing {
+  name: string;
+}
+
+export function check(thing: Thing): void {
+  throw new Error(\`refused: \${thing.name}\`);
+}
+`,
+    'less/apis/ts/fail/get.ts': `import { check } from 'checker';
+
+type Query = Record<string, string>;
+
+export const process = async (request: { query: Query }) => {
+  check({ name: request.query.n ?? 'x' });
+};
+`,
+  });
+  await server.deploy('ts', root);
+  const res = await fetch(`${server.base}/ts/apis/ts/fail?n=a`);
+  assert.equal(res.status, 500);
+  const { request_id: id } = await res.json();
+  await server.waitForLog('ts', 'apis/ts/fail/get', new RegExp(`END ${id} `));
+  const [{ lines }] = entriesOf(await server.logs('ts', 'apis/ts/fail/get'), 1);
+  assert.match(lines[1], new RegExp(`^\\S+ ERROR ${id} Error: refused: a$`));
+  assert.match(lines[2], /^ {4}at check \(\S+\/less\/shared\/checker\/index\.ts:6:9\)$/);
+  assert.match(lines[3], /^ {4}at Object\.process \(\S+\/less\/apis\/ts\/fail\/get\.ts:6:3\)$/);
+});

@@ -37,6 +37,10 @@ const port = parentPort!;
 
 lowerThreadPriority(data.niceIncrement);
 
+// A TypeScript handler runs as the JavaScript deploy built from it, with a source map inline
+// (deploy/build.ts): stacks then name the .ts file and its lines, as the user wrote them.
+process.setSourceMapsEnabled(true);
+
 // Handlers see the deployment's variables, not the server's environment (SPEC 2.5).
 for (const key of Object.keys(process.env)) delete process.env[key];
 Object.assign(process.env, data.env);
