@@ -71,7 +71,7 @@ test('lines written synchronously, after an await and from a timer each carry th
   }
 });
 
-test("a TypeScript handler's stack names its .ts files and the lines as written", async (t) => {
+test("a TypeScript handler's stack names its .ts files and the lines as written, and no frames of OpenLess", async (t) => {
   const server = await startTestServer(t);
   const root = await projectDir({
     // Types and blank lines that the built JavaScript does not have: its lines differ.
@@ -101,4 +101,6 @@ export const process = async (request: { query: Query }) => {
   assert.match(lines[1], new RegExp(`^\\S+ ERROR ${id} Error: refused: a$`));
   assert.match(lines[2], /^ {4}at check \(\S+\/less\/shared\/checker\/index\.ts:6:9\)$/);
   assert.match(lines[3], /^ {4}at Object\.process \(\S+\/less\/apis\/ts\/fail\/get\.ts:6:3\)$/);
+  // OpenLess's own frames under the handler's (runApi, runHandler, AsyncLocalStorage.run) are left out.
+  assert.match(lines[4], new RegExp(`^\\S+ END ${id} `), lines.join('\n'));
 });

@@ -169,9 +169,25 @@ function loadModule(functionPath: string): Promise<HandlerModule> {
 function serializeError(error: unknown): SerializedError {
   if (error instanceof Error) {
     const code = (error as Error & { code?: unknown }).code;
-    return { message: error.message, stack: error.stack, ...(typeof code === 'string' ? { code } : {}) };
+    return { message: error.message, stack: withoutRuntimeFrames(error.stack), ...(typeof code === 'string' ? { code } : {}) };
   }
   return { message: `non-error thrown: ${format(error)}` };
+}
+
+/** Where this runtime's own files are: frames there are OpenLess calling the handler. */
+const RUNTIME_FILES = new URL('../../', import.meta.url).href;
+
+/**
+ * A stack without the frames under the handler's that are OpenLess's own (`runHandler`,
+ * `AsyncLocalStorage.run`, …): they are the same for every error and say nothing about the
+ * handler, and a Python traceback has none either. Frames above the handler's stay.
+ */
+function withoutRuntimeFrames(stack: string | undefined): string | undefined {
+  if (stack === undefined) return undefined;
+  const lines = stack.split('\n');
+  let end = lines.length;
+  while (end > 1 && /^\s+at /.test(lines[end - 1]!) && (lines[end - 1]!.includes(RUNTIME_FILES) || lines[end - 1]!.includes('(node:async_hooks:'))) end--;
+  return end === lines.length ? stack : lines.slice(0, end).join('\n');
 }
 
 // ---- sequences: a connection's frames run one at a time, in order (executor.ts) ------
