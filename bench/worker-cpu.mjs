@@ -4,7 +4,8 @@
  * JavaScript handler worker per invocation of the guide's `my_channel` handler, with no
  * network and no gateway: examples/web-sockets is deployed into a temporary LESS_HOME (the
  * real loader and build), one worker is started as the server starts it, and batches of
- * `--batch` invocations are sent the way the gateway sends them, each after the last is answered.
+ * `--batch` invocations are sent the way the gateway sends channel frames (the frame's text, each
+ * the first of its connection's sequence), each batch after the last is answered.
  *
  * CPU is read from /proc for the worker's thread only, so the figure moves much less than
  * the messages/s of `npm run bench` on a shared machine: use it to compare two checkouts
@@ -29,6 +30,7 @@ const batchSize = Number(values.batch);
 const seconds = Number(values.seconds);
 const runs = Number(values.runs);
 const FUNCTION_PATH = 'sockets/demo/my_channel';
+const FRAME = JSON.stringify({ channel: 'my_channel', data: 'Hello from a socket client.' });
 
 /** CPU seconds of one thread of this process. */
 function threadCpu(tid) {
@@ -70,7 +72,9 @@ async function main() {
       for (let i = 0; i < batchSize; i++) {
         nextId++;
         const requestId = `6f1c2b3a-9d4e-4a1b-8c2d-${String(nextId).padStart(12, '0')}`;
-        batch.push({ t: 'invoke', id: nextId, requestId, functionPath: FUNCTION_PATH, invocation: { kind: 'event', payload: { connection_id: 'Zk3v9Qw1Xy2Lm8Np', data: 'Hello from a socket client.' } } });
+        // As the gateway sends a channel frame: the frame's own text, first of its connection's sequence.
+        const invocation = { kind: 'event', payload: { connection_id: `Zk3v9Qw1Xy2Lm${String(i).padStart(3, '0')}` }, frame: FRAME };
+        batch.push({ t: 'invoke', id: nextId, requestId, functionPath: FUNCTION_PATH, invocation, after: 0 });
       }
       expected += batchSize;
       const done = new Promise((resolve) => (allAnswered = resolve));
