@@ -72,6 +72,11 @@ export function isLessError(error: unknown): error is LessError {
   return error instanceof LessError;
 }
 
+/** The one wording, wherever a project name meets no deployed project (the CLI says it its own way). */
+export function projectNotDeployed(name: string): LessError {
+  return new LessError('project_not_found', `no project "${name}" is deployed here (\`less-cli list\` shows the deployed projects)`);
+}
+
 /** The names an error offers instead of a wrong one: `a, b, c`, or `none`. */
 export function nameList(names: Iterable<string>): string {
   const list = [...names];

@@ -1,12 +1,12 @@
 /** Small helpers to answer on raw node:http objects and on upgrade sockets. */
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { nameList } from '../errors.js';
+import { nameList, projectNotDeployed } from '../errors.js';
 
 /** Every URL starts with a project's name: says which part of the URL is wrong and where the right ones are listed. */
 export function unknownProject(projectName: string): string {
   if (projectName === '') return "this is an OpenLess server: every URL starts with a deployed project's name, e.g. /<project>/apis/<api>/… (`less-cli list resources <project>` prints them)";
-  return `no project "${projectName}" is deployed here (\`less-cli list\` shows the deployed projects)`;
+  return projectNotDeployed(projectName).message;
 }
 
 /** A socket name the project does not have, in an upgrade or a plain request. */

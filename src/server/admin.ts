@@ -1,7 +1,7 @@
 /** The admin API the CLI drives (docs/admin-api.md). Every route needs the bearer token. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import { isLessError, LessError } from '../errors.js';
+import { isLessError, LessError, projectNotDeployed } from '../errors.js';
 import { sendJson } from '../gateway/http-reply.js';
 import { validateProjectName } from '../project/names.js';
 import type { LogStore } from '../storage/logs.js';
@@ -56,7 +56,7 @@ async function route(req: IncomingMessage, res: ServerResponse, path: string, qu
   if (invalid) throw new LessError('invalid_project_name', invalid);
   if (sub === 'logs' && method === 'GET') return streamLogs(req, res, name, query, context);
   if (sub === 'topics') {
-    if (!context.projects.get(name)) throw notFound(name);
+    if (!context.projects.get(name)) throw projectNotDeployed(name);
     return serveTopicsAdmin(res, method, action, name, query, context.topics.store, () => context.topics.wake());
   }
   if (method === 'POST' && sub === undefined) {
@@ -67,7 +67,7 @@ async function route(req: IncomingMessage, res: ServerResponse, path: string, qu
   }
   if (method === 'GET' && sub === undefined) {
     const live = context.projects.get(name);
-    if (!live) throw notFound(name);
+    if (!live) throw projectNotDeployed(name);
     // `list resources` also shows each cron's next run; `deploy --json` keeps the SPEC 5 shape.
     return sendJson(res, 200, { ...resourcesOf(name, live.deployment.project, context.hostPort(), context.secure), crons: context.projects.cronRuns(name) });
   }
@@ -80,7 +80,7 @@ async function route(req: IncomingMessage, res: ServerResponse, path: string, qu
 
 async function streamLogs(req: IncomingMessage, res: ServerResponse, project: string, query: URLSearchParams, context: AdminContext): Promise<void> {
   const live = context.projects.get(project);
-  if (!live) throw notFound(project);
+  if (!live) throw projectNotDeployed(project);
   const functionPath = (query.get('path') ?? '').replace(/^\/+|\/+$/g, '');
   if (functionPath === '') throw new LessError('bad_request', 'name the function with --path, e.g. --path sockets/demo/connect');
   const tail = query.has('tail') ? Number(query.get('tail')) : undefined;
@@ -122,10 +122,6 @@ function unknownFunctionPath(project: string, functionPath: string, paths: strin
   const listed = (below.length > 0 ? below : paths).sort();
   const shown = listed.slice(0, LISTED_PATHS).join(', ') + (listed.length > LISTED_PATHS ? `, … (${listed.length - LISTED_PATHS} more)` : '');
   return `${missing} — ${below.length > 0 ? 'handlers under it' : 'its function paths'}: ${shown}; pass one with --path`;
-}
-
-function notFound(name: string): LessError {
-  return new LessError('project_not_found', `no project "${name}" is deployed — see \`less-cli list\``);
 }
 
 function authorized(req: IncomingMessage, token: string): boolean {

@@ -5,7 +5,7 @@
  * stay open unless their socket is gone (closed with 1001, disconnect on the old code).
  */
 import { rm } from 'node:fs/promises';
-import { LessError } from '../errors.js';
+import { LessError, projectNotDeployed } from '../errors.js';
 import { buildDeployment, projectHome, type Deployment } from '../deploy/build.js';
 import type { SocketGateway } from '../gateway/socket-gateway.js';
 import { loadProject } from '../project/load.js';
@@ -101,7 +101,7 @@ export class ProjectManager implements ProjectLookup {
   remove(name: string): Promise<void> {
     return this.serially(name, async () => {
       const live = this.live.get(name);
-      if (!live) throw new LessError('project_not_found', `no project "${name}" is deployed — see \`less-cli list\``);
+      if (!live) throw projectNotDeployed(name);
       this.live.delete(name);
       this.records.delete(name);
       this.crons.remove(name);

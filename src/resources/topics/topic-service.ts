@@ -3,7 +3,7 @@
  * queue upkeep a deploy or a delete needs. Owns the store's dispatcher.
  */
 import type { Deployment } from '../../deploy/build.js';
-import { LessError, nameList } from '../../errors.js';
+import { LessError, nameList, projectNotDeployed } from '../../errors.js';
 import type { LiveProject } from '../../server/live-project.js';
 import type { LogStore } from '../../storage/logs.js';
 import type { KvChangeSink, KvChangeTopic } from '../../storage/sqlite/kv.js';
@@ -111,7 +111,7 @@ export class TopicService implements KvChangeSink {
 
   private deployment(project: string): Deployment {
     const live = this.projects?.get(project);
-    if (!live) throw new LessError('project_not_found', `no project "${project}" is deployed here`);
+    if (!live) throw projectNotDeployed(project);
     return live.deployment;
   }
 }
