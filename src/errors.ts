@@ -77,8 +77,10 @@ export function projectNotDeployed(name: string): LessError {
   return new LessError('project_not_found', `no project "${name}" is deployed here (\`less-cli list\` shows the deployed projects)`);
 }
 
-/** The names an error offers instead of a wrong one: `a, b, c`, or `none`. */
-export function nameList(names: Iterable<string>): string {
+/** The names an error offers instead of a wrong one: `a, b, c`, `a, b and 3 more` past `limit`, or `none`. */
+export function nameList(names: Iterable<string>, limit = Infinity): string {
   const list = [...names];
-  return list.length > 0 ? list.join(', ') : 'none';
+  if (list.length === 0) return 'none';
+  const more = list.length > limit ? ` and ${list.length - limit} more` : '';
+  return list.slice(0, limit).join(', ') + more;
 }

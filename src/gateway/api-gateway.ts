@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HTTP_VERBS, type HttpVerb, type Route } from '../project/types.js';
 import type { ApiResponse } from '../runtime/protocol.js';
 import type { LiveProject } from '../server/live-project.js';
+import { nameList } from '../errors.js';
 import { clientHeaders, queryObject, sendJson } from './http-reply.js';
 import type { RouteTable } from './routes.js';
 
@@ -71,9 +72,8 @@ function noRouteMessage(apiName: string, routePath: string, table: RouteTable | 
   if (!table) return head;
   const near = [routePath.replace(/\/+$/, '') || '/', routePath.toLowerCase()].find((path) => path !== routePath && matches(table, path));
   if (near !== undefined) return `${head}; did you mean ${near}?`;
-  const listed = table.routes.slice(0, LISTED_ROUTES).map((route) => `${route.pattern} (${allowedVerbs(route).join(', ')})`);
-  const more = table.routes.length > LISTED_ROUTES ? ` and ${table.routes.length - LISTED_ROUTES} more` : '';
-  return `${head} (routes: ${listed.length > 0 ? listed.join(', ') : 'none'}${more})`;
+  const routes = table.routes.map((route) => `${route.pattern} (${allowedVerbs(route).join(', ')})`);
+  return `${head} (routes: ${nameList(routes, LISTED_ROUTES)})`;
 }
 
 /** `GET`, `POST`, …: the verbs a route has handlers for. */

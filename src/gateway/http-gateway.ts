@@ -49,8 +49,7 @@ function whatProjectServes(live: LiveProject): string {
     ...project.topics.map((topic) => `/${name}/topics/${topic.name}`),
   ];
   if (paths.length === 0) return `project "${name}" serves no URLs (it has no APIs, sockets, static sites, functions or topics)`;
-  const more = paths.length > LISTED_PATHS ? ` and ${paths.length - LISTED_PATHS} more` : '';
-  return `project "${name}" serves ${paths.slice(0, LISTED_PATHS).join(', ')}${more} (\`less-cli list resources ${name}\` prints them)`;
+  return `project "${name}" serves ${nameList(paths, LISTED_PATHS)} (\`less-cli list resources ${name}\` prints them)`;
 }
 
 export function createHttpGateway(options: HttpGatewayOptions) {

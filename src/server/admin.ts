@@ -1,7 +1,7 @@
 /** The admin API the CLI drives (docs/admin-api.md). Every route needs the bearer token. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import { isLessError, LessError, projectNotDeployed } from '../errors.js';
+import { isLessError, LessError, nameList, projectNotDeployed } from '../errors.js';
 import { sendJson } from '../gateway/http-reply.js';
 import { validateProjectName } from '../project/names.js';
 import type { LogStore } from '../storage/logs.js';
@@ -120,8 +120,7 @@ function unknownFunctionPath(project: string, functionPath: string, paths: strin
   // `apis/demo/hello` names a route; its handlers are `apis/demo/hello/<method>`.
   const below = paths.filter((path) => path.startsWith(`${functionPath}/`));
   const listed = (below.length > 0 ? below : paths).sort();
-  const shown = listed.slice(0, LISTED_PATHS).join(', ') + (listed.length > LISTED_PATHS ? `, … (${listed.length - LISTED_PATHS} more)` : '');
-  return `${missing} — ${below.length > 0 ? 'handlers under it' : 'its function paths'}: ${shown}; pass one with --path`;
+  return `${missing} — ${below.length > 0 ? 'handlers under it' : 'its function paths'}: ${nameList(listed, LISTED_PATHS)}; pass one with --path`;
 }
 
 function authorized(req: IncomingMessage, token: string): boolean {
