@@ -64,8 +64,11 @@ export interface LogChunk {
   project: string;
   functionPath: string;
   requestId: string;
-  /** Lines in stored form (encodeLine), joined with LINE_SEPARATOR. */
-  text: string;
+  /**
+   * Lines in stored form (encodeLine), joined with LINE_SEPARATOR; or, from a handler worker,
+   * the UTF-8 bytes of such text (whole entries, joined with ENTRY_SEPARATOR).
+   */
+  text: string | Uint8Array;
   final: boolean;
   /** With request id `-` only: `text` holds this many whole entries, joined with ENTRY_SEPARATOR. */
   count?: number;

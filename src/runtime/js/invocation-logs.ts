@@ -15,15 +15,27 @@ import { ENTRY_SEPARATOR, encodeLine, encodeNextLine, LINE_SEPARATOR, type LogCh
 const FLUSH_MS = 25;
 /** Entries per joined chunk at most (a row of the log store holds 1024). */
 const MAX_JOINED = 256;
+/** Bytes of joined entries per chunk at most: a row of the log store joins up to 64 K characters. */
+const JOINED_BYTES = 64 * 1024;
+const ENTRY_SEPARATOR_BYTE = ENTRY_SEPARATOR.charCodeAt(0);
+
+/**
+ * The finished entries of one function path, as UTF-8 in memory outside the JavaScript heap.
+ * Held as strings until the flush, they survived the young generation's collections: each
+ * scavenge copied them, then promoted them, and the old generation filled with dead log text.
+ * A worker spent about a quarter of its time per invocation on that (docs/performance.md).
+ * Written here as each invocation ends, the entry's string dies young, and the bytes cross to
+ * the log thread without a copy (transferred).
+ */
+interface JoinedEntries {
+  bytes: Buffer;
+  used: number;
+  count: number;
+}
 
 export class InvocationLogs {
-  /**
-   * Whole entries of each function path, joined at the flush. Each is made flat as it ends,
-   * while its pieces are fresh in the cache: an entry built by concatenation is a tree of
-   * small strings, and one long-lived tree of them all cost a fifth of a worker's time to
-   * walk when the flush copied it out.
-   */
-  private readonly finished = new Map<string, string[]>();
+  /** Whole entries of each function path since the last flush. */
+  private readonly finished = new Map<string, JoinedEntries>();
   /**
    * Invocations with lines written and no END yet, as a doubly linked list: one is added and
    * removed per invocation, and a Set's hashing and rehashing cost more than the rest of its log.
@@ -55,8 +67,10 @@ export class InvocationLogs {
     clearTimeout(this.timer);
     this.timer = undefined;
     const chunks: LogChunk[] = [];
-    for (const [functionPath, entries] of this.finished) {
-      chunks.push({ project: this.project, functionPath, requestId: '-', text: entries.join(ENTRY_SEPARATOR), final: true, count: entries.length });
+    const transfer: ArrayBuffer[] = [];
+    for (const [functionPath, { bytes, used, count }] of this.finished) {
+      chunks.push({ project: this.project, functionPath, requestId: '-', text: bytes.subarray(0, used), final: true, count });
+      transfer.push(bytes.buffer as ArrayBuffer);
     }
     this.finished.clear();
     for (const log of this.endedAfterParts) chunks.push({ project: this.project, functionPath: log.functionPath, requestId: log.requestId, text: log.text, final: true });
@@ -68,7 +82,7 @@ export class InvocationLogs {
       log.text = '';
       log.sentPart = true;
     }
-    if (chunks.length > 0) this.port.postMessage(chunks);
+    if (chunks.length > 0) this.port.postMessage(chunks, transfer);
   };
 
   /** @internal for InvocationLog */
@@ -83,6 +97,32 @@ export class InvocationLogs {
     this.timer ??= setTimeout(this.flush, FLUSH_MS);
   }
 
+  /** Adds a finished entry to its function path's joined entries. */
+  private join(functionPath: string, text: string): void {
+    let joined = this.finished.get(functionPath);
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: most entries skip the exact count.
+    const room = joined ? JOINED_BYTES - joined.used - 1 : JOINED_BYTES;
+    if (joined && (joined.count >= MAX_JOINED || (text.length * 3 > room && Buffer.byteLength(text) > room))) {
+      // Full: send what is there now and start again (a burst longer than one flush).
+      this.flush();
+      joined = undefined;
+    }
+    if (!joined) {
+      if (text.length * 3 > JOINED_BYTES && Buffer.byteLength(text) > JOINED_BYTES) {
+        // Larger than a whole chunk: it leaves now, as its text, after the entries before it.
+        this.flush();
+        this.port.postMessage([{ project: this.project, functionPath, requestId: '-', text, final: true, count: 1 } satisfies LogChunk]);
+        return;
+      }
+      joined = { bytes: Buffer.allocUnsafeSlow(JOINED_BYTES), used: 0, count: 0 };
+      this.finished.set(functionPath, joined);
+    } else {
+      joined.bytes[joined.used++] = ENTRY_SEPARATOR_BYTE;
+    }
+    joined.used += joined.bytes.write(text, joined.used);
+    joined.count++;
+  }
+
   /** @internal for InvocationLog */
   ended(log: InvocationLog): void {
     const { previousRunning, nextRunning } = log;
@@ -93,16 +133,7 @@ export class InvocationLogs {
     if (log.sentPart) {
       this.endedAfterParts.push(log);
     } else {
-      const text = log.text;
-      text.charCodeAt(0); // flattens it (see `finished`)
-      const entries = this.finished.get(log.functionPath);
-      if (entries && entries.length < MAX_JOINED) {
-        entries.push(text);
-      } else {
-        // Full: send what is there now and start again (a burst longer than one flush).
-        if (entries) this.flush();
-        this.finished.set(log.functionPath, [text]);
-      }
+      this.join(log.functionPath, log.text);
       log.text = '';
     }
     // After any early flush above, which cleared the timer: this entry must not wait for the next line.

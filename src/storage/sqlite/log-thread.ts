@@ -31,23 +31,30 @@ function reply(message: FromLogThread): void {
   port.postMessage(message);
 }
 
+/** A chunk's text; a handler worker sends its joined entries as UTF-8 (invocation-logs.ts). */
+function textOf(chunk: LogChunk): string {
+  const { text } = chunk;
+  return typeof text === 'string' ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8');
+}
+
 function take(chunks: LogChunk[]): void {
   const now = Date.now();
   for (const chunk of chunks) {
+    const text = textOf(chunk);
     if (chunk.requestId === '-') {
-      store.append({ ts: now, project: chunk.project, functionPath: chunk.functionPath, text: chunk.text, count: chunk.count ?? 1 });
+      store.append({ ts: now, project: chunk.project, functionPath: chunk.functionPath, text, count: chunk.count ?? 1 });
       continue;
     }
     let entry = open.get(chunk.requestId);
     if (!entry) {
       if (chunk.final) {
-        store.append({ ts: now, project: chunk.project, functionPath: chunk.functionPath, text: chunk.text });
+        store.append({ ts: now, project: chunk.project, functionPath: chunk.functionPath, text });
         continue;
       }
       if (open.size >= MAX_OPEN_INVOCATIONS) storeOldest();
       open.set(chunk.requestId, (entry = { ts: now, project: chunk.project, functionPath: chunk.functionPath, texts: [] }));
     }
-    entry.texts.push(chunk.text);
+    entry.texts.push(text);
     if (chunk.final) {
       open.delete(chunk.requestId);
       store.append({ ts: entry.ts, project: entry.project, functionPath: entry.functionPath, text: entry.texts.join(LINE_SEPARATOR) });
