@@ -95,6 +95,8 @@ test('a line outside any invocation is an entry of its own', (t) => {
   const [chunk] = received();
   assert.deepEqual([chunk.requestId, chunk.count], ['-', 1]);
   assert.match(formatEntry(textOf(chunk)), /^\S+Z WARN - loaded$/);
+  // A function's entries start in a small buffer, which grows with them: one entry does not take 64 KiB.
+  assert.equal(chunk.text.buffer.byteLength, 4096);
 });
 
 test('joined entries keep any text, and one larger than a chunk leaves alone, in order', (t) => {

@@ -17,13 +17,15 @@ const FLUSH_MS = 25;
 const MAX_JOINED = 256;
 /** Bytes of joined entries per chunk at most: a row of the log store joins up to 64 K characters. */
 const JOINED_BYTES = 64 * 1024;
+/** A function path's first buffer of a flush (it grows, up to JOINED_BYTES). */
+const FIRST_BYTES = 4 * 1024;
 const ENTRY_SEPARATOR_BYTE = ENTRY_SEPARATOR.charCodeAt(0);
 
 /**
  * The finished entries of one function path, as UTF-8 in memory outside the JavaScript heap.
  * Held as strings until the flush, they survived the young generation's collections: each
  * scavenge copied them, then promoted them, and the old generation filled with dead log text.
- * A worker spent about a quarter of its time per invocation on that (docs/performance.md).
+ * A worker spent about a sixth of its time per invocation on that (docs/performance.md).
  * Written here as each invocation ends, the entry's string dies young, and the bytes cross to
  * the log thread without a copy (transferred).
  */
@@ -100,27 +102,41 @@ export class InvocationLogs {
   /** Adds a finished entry to its function path's joined entries. */
   private join(functionPath: string, text: string): void {
     let joined = this.finished.get(functionPath);
-    // UTF-8 takes at most 3 bytes per UTF-16 unit: most entries skip the exact count.
-    const room = joined ? JOINED_BYTES - joined.used - 1 : JOINED_BYTES;
-    if (joined && (joined.count >= MAX_JOINED || (text.length * 3 > room && Buffer.byteLength(text) > room))) {
-      // Full: send what is there now and start again (a burst longer than one flush).
+    if (joined && joined.count === MAX_JOINED) {
       this.flush();
       joined = undefined;
     }
-    if (!joined) {
-      if (text.length * 3 > JOINED_BYTES && Buffer.byteLength(text) > JOINED_BYTES) {
-        // Larger than a whole chunk: it leaves now, as its text, after the entries before it.
+    const separator = joined ? 1 : 0;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: most entries skip counting theirs exactly.
+    if (!joined || text.length * 3 > joined.bytes.length - joined.used - separator) {
+      const needed = (joined ? joined.used : 0) + separator + Buffer.byteLength(text);
+      if (needed > JOINED_BYTES) {
+        // Full: send what is there now and start again (a burst longer than one flush).
         this.flush();
+        if (joined) return this.join(functionPath, text);
+        // Larger than a whole chunk: it leaves now, as its text, after the entries before it.
         this.port.postMessage([{ project: this.project, functionPath, requestId: '-', text, final: true, count: 1 } satisfies LogChunk]);
         return;
       }
-      joined = { bytes: Buffer.allocUnsafeSlow(JOINED_BYTES), used: 0, count: 0 };
-      this.finished.set(functionPath, joined);
-    } else {
-      joined.bytes[joined.used++] = ENTRY_SEPARATOR_BYTE;
+      if (!joined || needed > joined.bytes.length) joined = this.grow(functionPath, joined, needed);
     }
+    if (joined.count > 0) joined.bytes[joined.used++] = ENTRY_SEPARATOR_BYTE;
     joined.used += joined.bytes.write(text, joined.used);
     joined.count++;
+  }
+
+  /**
+   * A function path's joined entries in a buffer of at least `needed` bytes: buffers start at
+   * FIRST_BYTES and double, so a function invoked now and then does not take 64 KiB per entry.
+   */
+  private grow(functionPath: string, joined: JoinedEntries | undefined, needed: number): JoinedEntries {
+    let size = joined ? joined.bytes.length : FIRST_BYTES;
+    while (size < needed) size *= 2;
+    const bytes = Buffer.allocUnsafeSlow(Math.min(size, JOINED_BYTES));
+    if (joined) joined.bytes.copy(bytes, 0, 0, joined.used);
+    const grown = { bytes, used: joined?.used ?? 0, count: joined?.count ?? 0 };
+    this.finished.set(functionPath, grown);
+    return grown;
   }
 
   /** @internal for InvocationLog */
