@@ -35,8 +35,8 @@ async function deploy(name: string, options: DeployOptions): Promise<void> {
   const invalid = validateProjectName(name);
   if (invalid) {
     // `deploy ./my-app`: the folder is the current one, the argument is the name it gets.
-    const path = /[/\\]/.test(name) ? '; deploy takes the name the project gets and deploys the current folder: run it inside the project folder (the one holding less/)' : '';
-    throw new LessError('invalid_project_name', invalid + path);
+    const pathHint = /[/\\]/.test(name) ? '; deploy takes the name the project gets and deploys the current folder: run it inside the project folder (the one holding less/)' : '';
+    throw new LessError('invalid_project_name', invalid + pathHint);
   }
   const s = settings();
   const root = resolve(options.cwd ?? process.cwd());
