@@ -182,8 +182,11 @@ export async function interleavedThroughput(targets, frame, { connections, windo
   try {
     for (const { url } of targets) loops.push(await ClosedLoop.open(url, frame, { connections, window }));
     const totals = targets.map(() => ({ events: 0, elapsedS: 0, cpuUs: 0, mainThreadUs: 0, loadGeneratorUs: 0, idleUs: 0 }));
+    const forward = targets.map((_, i) => i);
+    const backward = [...forward].reverse();
     for (let chunk = 0; chunk < chunks; chunk++) {
-      for (let i = 0; i < targets.length; i++) {
+      // Forward, then backward: no server is always measured right after the same other one.
+      for (const i of chunk % 2 === 0 ? forward : backward) {
         const loop = loops[i];
         loop.counted = 0;
         loop.start();
