@@ -80,4 +80,6 @@ export interface ExecutorOptions {
   maxInstances: number;
   /** Nice steps below the server's priority that instances run at (priority.ts); 0: the server's. */
   niceIncrement: number;
+  /** Instances run under the batch policy (priority.ts): woken, they never preempt the gateway. */
+  batchPolicy: boolean;
 }

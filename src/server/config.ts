@@ -38,12 +38,21 @@ function niceSteps(env: NodeJS.ProcessEnv, name: string, fallback: number): numb
   return numberFrom(env, name, (v) => Number.isInteger(v) && v >= 0 && v <= 19, expected, example) ?? fallback;
 }
 
+/** The scheduling policy of handler executors: `batch` (the default) or `normal`. */
+function batchPolicy(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === 'batch') return true;
+  if (raw === 'normal') return false;
+  throw new Error(`${name}=${raw} is not batch or normal — unset it or give e.g. ${name}=batch (normal lets a woken handler take the CPU of the thread that holds the connections)`);
+}
+
 export function tunablesFromEnv(env: NodeJS.ProcessEnv = process.env): ServerTunables {
   return {
     executor: {
       timeoutMs: positive(env, 'LESS_HANDLER_TIMEOUT', 30_000, 1000),
       maxInstances: positive(env, 'LESS_INSTANCES', Math.max(2, availableParallelism())),
-      niceIncrement: niceSteps(env, 'LESS_HANDLER_NICE', 10),
+      niceIncrement: niceSteps(env, 'LESS_HANDLER_NICE', 5),
+      batchPolicy: batchPolicy(env, 'LESS_HANDLER_POLICY'),
     },
     sockets: {
       maxPayloadBytes: positive(env, 'LESS_WS_MAX_MESSAGE_BYTES', defaultSocketLimits.maxPayloadBytes),

@@ -1,8 +1,11 @@
-// Handler executors run below the gateway's scheduling priority (src/runtime/priority.ts):
-// what a handler sees of its own nice value, and the setting that changes it.
+// Handler executors run below the gateway's scheduling priority and under the batch policy
+// (src/runtime/priority.ts): what a handler sees of its own nice value and policy, and the
+// settings that change them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getPriority } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { projectDir, startTestServer } from '../helpers/server.mjs';
 import { tunablesFromEnv } from '../../dist/server/config.js';
 
@@ -26,9 +29,9 @@ async function niceOfHandlers(t, niceIncrement) {
   return { js: await read('js'), py: await read('py') };
 }
 
-test('JavaScript and Python handlers run 10 nice steps below the server; the gateway keeps its priority', linuxOnly, async (t) => {
+test('JavaScript and Python handlers run 5 nice steps below the server; the gateway keeps its priority', linuxOnly, async (t) => {
   const server = getPriority();
-  const expected = Math.min(19, server + 10);
+  const expected = Math.min(19, server + 5);
   assert.deepEqual(await niceOfHandlers(t, tunablesFromEnv({}).executor.niceIncrement), { js: expected, py: expected });
   assert.equal(getPriority(), server, 'the thread that holds the sockets is not lowered');
 });
@@ -44,8 +47,69 @@ test('LESS_HANDLER_NICE outside 0–19 is refused with the fix', () => {
   for (const raw of ['20', '-1', '2.5', 'low']) {
     assert.throws(
       () => tunablesFromEnv({ LESS_HANDLER_NICE: raw }),
-      { message: `LESS_HANDLER_NICE=${raw} is not a whole number from 0 to 19 — unset it or give e.g. LESS_HANDLER_NICE=10 (0 runs handlers at the server's own priority)` },
+      { message: `LESS_HANDLER_NICE=${raw} is not a whole number from 0 to 19 — unset it or give e.g. LESS_HANDLER_NICE=5 (0 runs handlers at the server's own priority)` },
     );
   }
   assert.equal(tunablesFromEnv({ LESS_HANDLER_NICE: '19' }).executor.niceIncrement, 19);
+});
+
+/** Linux's number for SCHED_BATCH (SCHED_OTHER is 0). */
+const SCHED_BATCH = 3;
+/** The policy of the calling thread, field 41 of its /proc stat line. */
+const threadPolicy = () => Number(readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' ')[38]);
+// A JavaScript worker thread sets its policy with util-linux's chrt (Node has no call for it).
+const linuxWithChrt = {
+  skip: process.platform !== 'linux' ? 'scheduling policies are Linux only' : spawnSync('chrt', ['--version']).error ? 'chrt (util-linux) is not installed' : false,
+};
+
+/** Each handler answers the scheduling policy of the thread it runs on. */
+const policyReporters = {
+  'less/apis/policy/js/get.js':
+    "const { readFileSync } = require('node:fs');\nexports.process = async () => ({ body: readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' ')[38] });\n",
+  'less/apis/policy/py/get.py': "import os\n\ndef process(request, response):\n    response['body'] = str(os.sched_getscheduler(0))\n    return response\n",
+};
+
+async function policyOfHandlers(t, batchPolicy) {
+  const server = await startTestServer(t, { executor: { batchPolicy } });
+  await server.deploy('policy', await projectDir(policyReporters));
+  const read = async (language) => {
+    const res = await fetch(`${server.base}/policy/apis/policy/${language}`);
+    assert.equal(res.status, 200);
+    return Number(await res.text());
+  };
+  return { js: await read('js'), py: await read('py') };
+}
+
+test('JavaScript and Python handlers run under the batch policy; the gateway keeps the normal one', linuxWithChrt, async (t) => {
+  assert.deepEqual(await policyOfHandlers(t, tunablesFromEnv({}).executor.batchPolicy), { js: SCHED_BATCH, py: SCHED_BATCH });
+  assert.equal(threadPolicy(), 0, 'the thread that holds the sockets keeps the normal policy');
+});
+
+test('LESS_HANDLER_POLICY=normal keeps handlers under the normal policy', linuxOnly, async (t) => {
+  const { batchPolicy } = tunablesFromEnv({ LESS_HANDLER_POLICY: 'normal' }).executor;
+  assert.equal(batchPolicy, false);
+  assert.deepEqual(await policyOfHandlers(t, batchPolicy), { js: 0, py: 0 });
+});
+
+test('the log store\'s thread runs under the batch policy too', linuxWithChrt, async (t) => {
+  const server = await startTestServer(t);
+  await server.deploy('quiet', await projectDir({ 'less/apis/quiet/get.js': 'exports.process = async () => ({ body: "" });\n' }));
+  // A read is answered by the log thread, so its start (where it sets its policy) is behind it.
+  assert.equal(await server.logs('quiet', 'apis/quiet/get'), '');
+  const batchThreads = readdirSync('/proc/self/task').filter((id) => {
+    const stat = readFileSync(`/proc/self/task/${id}/stat`, 'utf8');
+    return Number(stat.split(') ')[1].split(' ')[38]) === SCHED_BATCH;
+  });
+  // No handler has run, so no handler worker has started: the one is the log thread.
+  assert.equal(batchThreads.length, 1);
+});
+
+test('LESS_HANDLER_POLICY other than batch or normal is refused with the fix', () => {
+  for (const raw of ['BATCH', 'idle', '1']) {
+    assert.throws(
+      () => tunablesFromEnv({ LESS_HANDLER_POLICY: raw }),
+      { message: `LESS_HANDLER_POLICY=${raw} is not batch or normal — unset it or give e.g. LESS_HANDLER_POLICY=batch (normal lets a woken handler take the CPU of the thread that holds the connections)` },
+    );
+  }
+  assert.equal(tunablesFromEnv({ LESS_HANDLER_POLICY: 'batch' }).executor.batchPolicy, true);
 });

@@ -17,7 +17,7 @@ import { toHandlerModule } from './handler-module.js';
 import { CONTROL_CHARACTER, decodeToExecutor, encodeFromExecutor, type WireBatch } from './js-wire.js';
 import { Outbox } from '../outbox.js';
 import { IdTable } from '../id-table.js';
-import { lowerThreadPriority } from '../priority.js';
+import { lowerThreadPriority, scheduleThreadAsBatch } from '../priority.js';
 import { nameList } from '../../errors.js';
 
 export interface JsWorkerData {
@@ -30,12 +30,16 @@ export interface JsWorkerData {
   logPort: MessagePort;
   /** Nice steps below the server's priority this thread runs at (../priority.ts). */
   niceIncrement: number;
+  /** This thread runs under the batch policy (../priority.ts). */
+  batchPolicy: boolean;
 }
 
 const data = workerData as JsWorkerData;
 const port = parentPort!;
 
 lowerThreadPriority(data.niceIncrement);
+// Before the environment is replaced below: `chrt` is found on the server's PATH.
+if (data.batchPolicy) scheduleThreadAsBatch();
 
 // A TypeScript handler runs as the JavaScript deploy built from it, with a source map inline
 // (deploy/build.ts): stacks then name the .ts file and its lines, as the user wrote them.

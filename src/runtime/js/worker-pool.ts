@@ -62,7 +62,7 @@ export class JsWorkerPool implements Executor {
   private retired = false;
 
   constructor(
-    private readonly workerData: Omit<JsWorkerData, 'logPort' | 'niceIncrement'>,
+    private readonly workerData: Omit<JsWorkerData, 'logPort' | 'niceIncrement' | 'batchPolicy'>,
     private readonly host: HostServices,
     private readonly options: ExecutorOptions,
   ) {
@@ -103,7 +103,7 @@ export class JsWorkerPool implements Executor {
 
   private spawn(): Slot {
     const logPort = this.host.openLogChannel();
-    const worker = new Worker(workerFile, { workerData: { ...this.workerData, logPort, niceIncrement: this.options.niceIncrement }, transferList: [logPort], stdout: true, stderr: true });
+    const worker = new Worker(workerFile, { workerData: { ...this.workerData, logPort, niceIncrement: this.options.niceIncrement, batchPolicy: this.options.batchPolicy }, transferList: [logPort], stdout: true, stderr: true });
     const slot = new Slot(worker);
     this.slots.push(slot);
     worker.on('message', (wire: WireBatch<FromExecutor>) => {

@@ -117,6 +117,7 @@ export class PythonPool implements Executor {
         ended: (reason) => this.lose(started, reason),
       },
       this.options.niceIncrement,
+      this.options.batchPolicy,
     );
     this.active.push(started);
     this.running.add(started);

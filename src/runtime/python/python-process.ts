@@ -50,11 +50,13 @@ export class PythonProcess {
     private readonly events: ProcessEvents,
     /** Nice steps below the server's priority the process runs at (../priority.ts). */
     niceIncrement: number,
+    /** The process runs under the batch policy (../priority.ts); it sets that itself, at start. */
+    batchPolicy: boolean,
   ) {
     this.logPort = host.openLogChannel();
     // The server's own environment, so PATH, PYTHONPATH or a venv apply to the interpreter;
     // the worker then replaces os.environ with the deployment's variables.
-    this.child = spawn(python, [workerScript], { cwd: init.dir, stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] });
+    this.child = spawn(python, [workerScript, ...(batchPolicy ? ['--batch-policy'] : [])], { cwd: init.dir, stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] });
     // At once, before the interpreter starts the threads that run invocations: they inherit it.
     lowerProcessPriority(this.child.pid, niceIncrement);
     const stdout = this.child.stdout!;

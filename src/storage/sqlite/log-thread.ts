@@ -9,9 +9,14 @@ import { openDatabase } from '../database.js';
 import { LINE_SEPARATOR, type LogChunk } from '../logs.js';
 import { SqliteLogStore } from './logs.js';
 import type { FromLogThread, ToLogThread } from './log-thread-protocol.js';
+import { scheduleThreadAsBatch } from '../../runtime/priority.js';
 
 /** An invocation whose END has not arrived; bounded so a lost executor cannot grow it forever. */
 const MAX_OPEN_INVOCATIONS = 10_000;
+
+// Storing logs is never urgent: woken by a chunk, this thread waits for a free CPU instead of
+// taking the gateway's (../../runtime/priority.ts).
+scheduleThreadAsBatch();
 
 const db = openDatabase((workerData as { file: string }).file, { pageSize: 65536 });
 // Up to 50 ms of logs per transaction: `log --follow` lags by at most that much.

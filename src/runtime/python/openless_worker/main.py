@@ -23,7 +23,19 @@ MIN_PYTHON = (3, 8)
 MAX_THREADS = 64
 
 
+def schedule_as_batch():
+    """The batch policy (src/runtime/priority.ts): woken, this process never preempts the
+    server's gateway thread. Set on the main thread before any other starts, so that every
+    thread inherits it. Linux only; elsewhere, or if refused, the process keeps its policy."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
+    except (AttributeError, OSError):
+        pass
+
+
 def run():
+    if '--batch-policy' in sys.argv[1:]:
+        schedule_as_batch()
     # Ctrl-C in a foreground `less-cli server run` reaches the whole process group; the
     # server stops its workers itself, after their invocations have settled.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
