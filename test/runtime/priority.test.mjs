@@ -18,16 +18,19 @@ const niceReporters = {
   'less/apis/nice/py/get.py': "import os\n\ndef process(request, response):\n    response['body'] = str(os.nice(0))\n    return response\n",
 };
 
-async function niceOfHandlers(t, niceIncrement) {
-  const server = await startTestServer(t, { executor: { niceIncrement } });
-  await server.deploy('nice', await projectDir(niceReporters));
+/** Deploys `reporters` (GET /<name>/apis/<name>/js and …/py) on a server with these executor settings; what each answers. */
+async function answersOfHandlers(t, executor, name, reporters) {
+  const server = await startTestServer(t, { executor });
+  await server.deploy(name, await projectDir(reporters));
   const read = async (language) => {
-    const res = await fetch(`${server.base}/nice/apis/nice/${language}`);
+    const res = await fetch(`${server.base}/${name}/apis/${name}/${language}`);
     assert.equal(res.status, 200);
     return Number(await res.text());
   };
   return { js: await read('js'), py: await read('py') };
 }
+
+const niceOfHandlers = (t, niceIncrement) => answersOfHandlers(t, { niceIncrement }, 'nice', niceReporters);
 
 test('JavaScript and Python handlers run 5 nice steps below the server; the gateway keeps its priority', linuxOnly, async (t) => {
   const server = getPriority();
@@ -55,8 +58,11 @@ test('LESS_HANDLER_NICE outside 0–19 is refused with the fix', () => {
 
 /** Linux's number for SCHED_BATCH (SCHED_OTHER is 0). */
 const SCHED_BATCH = 3;
-/** The policy of the calling thread, field 41 of its /proc stat line. */
-const threadPolicy = () => Number(readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' ')[38]);
+/** A thread's policy: field 41 of its /proc stat line (the fields after the command name's `)`). */
+const policyIn = (statFile) => {
+  const stat = readFileSync(statFile, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+};
 // A JavaScript worker thread sets its policy with util-linux's chrt (Node has no call for it).
 const linuxWithChrt = {
   skip: process.platform !== 'linux' ? 'scheduling policies are Linux only' : spawnSync('chrt', ['--version']).error ? 'chrt (util-linux) is not installed' : false,
@@ -69,20 +75,11 @@ const policyReporters = {
   'less/apis/policy/py/get.py': "import os\n\ndef process(request, response):\n    response['body'] = str(os.sched_getscheduler(0))\n    return response\n",
 };
 
-async function policyOfHandlers(t, batchPolicy) {
-  const server = await startTestServer(t, { executor: { batchPolicy } });
-  await server.deploy('policy', await projectDir(policyReporters));
-  const read = async (language) => {
-    const res = await fetch(`${server.base}/policy/apis/policy/${language}`);
-    assert.equal(res.status, 200);
-    return Number(await res.text());
-  };
-  return { js: await read('js'), py: await read('py') };
-}
+const policyOfHandlers = (t, batchPolicy) => answersOfHandlers(t, { batchPolicy }, 'policy', policyReporters);
 
 test('JavaScript and Python handlers run under the batch policy; the gateway keeps the normal one', linuxWithChrt, async (t) => {
   assert.deepEqual(await policyOfHandlers(t, tunablesFromEnv({}).executor.batchPolicy), { js: SCHED_BATCH, py: SCHED_BATCH });
-  assert.equal(threadPolicy(), 0, 'the thread that holds the sockets keeps the normal policy');
+  assert.equal(policyIn('/proc/thread-self/stat'), 0, 'the thread that holds the sockets keeps the normal policy');
 });
 
 test('LESS_HANDLER_POLICY=normal keeps handlers under the normal policy', linuxOnly, async (t) => {
@@ -96,10 +93,7 @@ test('the log store\'s thread runs under the batch policy too', linuxWithChrt, a
   await server.deploy('quiet', await projectDir({ 'less/apis/quiet/get.js': 'exports.process = async () => ({ body: "" });\n' }));
   // A read is answered by the log thread, so its start (where it sets its policy) is behind it.
   assert.equal(await server.logs('quiet', 'apis/quiet/get'), '');
-  const batchThreads = readdirSync('/proc/self/task').filter((id) => {
-    const stat = readFileSync(`/proc/self/task/${id}/stat`, 'utf8');
-    return Number(stat.split(') ')[1].split(' ')[38]) === SCHED_BATCH;
-  });
+  const batchThreads = readdirSync('/proc/self/task').filter((id) => policyIn(`/proc/self/task/${id}/stat`) === SCHED_BATCH);
   // No handler has run, so no handler worker has started: the one is the log thread.
   assert.equal(batchThreads.length, 1);
 });
