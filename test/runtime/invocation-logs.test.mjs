@@ -5,12 +5,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { InvocationLogs } from '../../dist/runtime/js/invocation-logs.js';
-import { ENTRY_SEPARATOR, formatEntry } from '../../dist/storage/logs.js';
-
-/** A chunk's text: entries that ended between flushes travel as UTF-8 bytes, as the log thread decodes them. */
-function textOf(chunk) {
-  return typeof chunk.text === 'string' ? chunk.text : Buffer.from(chunk.text.buffer, chunk.text.byteOffset, chunk.text.byteLength).toString('utf8');
-}
+import { chunkText, ENTRY_SEPARATOR, formatEntry } from '../../dist/storage/logs.js';
 
 function channel(t) {
   const { port1, port2 } = new MessageChannel();
@@ -46,7 +41,7 @@ test('entries that end between two flushes travel joined, at most 256 to a chunk
   assert.deepEqual(chunks.map((chunk) => chunk.count), [256, 256, 88]);
   const entries = chunks.flatMap((chunk) => {
     assert.deepEqual([chunk.project, chunk.functionPath, chunk.requestId, chunk.final], ['p', 'sockets/demo/echo', '-', true]);
-    return textOf(chunk).split(ENTRY_SEPARATOR);
+    return chunkText(chunk).split(ENTRY_SEPARATOR);
   });
   assert.equal(entries.length, 600);
   entries.forEach((entry, n) => {
@@ -66,7 +61,7 @@ test('the entry that starts a chunk after a full one still leaves on the timer',
   // Nothing else is written: only the flush timer can send entry 256.
   const last = await next();
   assert.deepEqual(last.map((chunk) => chunk.count), [1]);
-  assert.match(formatEntry(textOf(last[0])), /END id-256 0\.01 ms$/);
+  assert.match(formatEntry(chunkText(last[0])), /END id-256 0\.01 ms$/);
 });
 
 test('an invocation still running at a flush sends its lines so far, and its end later', (t) => {
@@ -78,13 +73,13 @@ test('an invocation still running at a flush sends its lines so far, and its end
   logs.flush();
   const [part] = received();
   assert.deepEqual([part.requestId, part.final], ['slow', false]);
-  assert.match(formatEntry(textOf(part)), /START slow\n.* INFO slow before$/);
+  assert.match(formatEntry(chunkText(part)), /START slow\n.* INFO slow before$/);
   slow.write('warn', 'after');
   slow.write('end', '30.00 ms', true);
   logs.flush();
   const [last] = received();
   assert.deepEqual([last.requestId, last.final], ['slow', true]);
-  assert.match(formatEntry(textOf(last)), /WARN slow after\n.* END slow 30.00 ms$/);
+  assert.match(formatEntry(chunkText(last)), /WARN slow after\n.* END slow 30.00 ms$/);
 });
 
 test('a line outside any invocation is an entry of its own', (t) => {
@@ -94,7 +89,7 @@ test('a line outside any invocation is an entry of its own', (t) => {
   logs.flush();
   const [chunk] = received();
   assert.deepEqual([chunk.requestId, chunk.count], ['-', 1]);
-  assert.match(formatEntry(textOf(chunk)), /^\S+Z WARN - loaded$/);
+  assert.match(formatEntry(chunkText(chunk)), /^\S+Z WARN - loaded$/);
   // A function's entries start in a small buffer, which grows with them: one entry does not take 64 KiB.
   assert.equal(chunk.text.buffer.byteLength, 4096);
 });
@@ -115,7 +110,7 @@ test('joined entries keep any text, and one larger than a chunk leaves alone, in
   write('d', 'after');
   logs.flush();
   const chunks = received();
-  const entries = chunks.flatMap((chunk) => textOf(chunk).split(ENTRY_SEPARATOR).map((entry) => formatEntry(entry)));
+  const entries = chunks.flatMap((chunk) => chunkText(chunk).split(ENTRY_SEPARATOR).map((entry) => formatEntry(entry)));
   assert.deepEqual(entries.map((entry) => entry.split(' ')[2]), ['a', 'b', 'c', 'd']);
   assert.ok(entries[0].includes(` INFO a café ☕ 😀 \u4e2d ${'y'.repeat(1000)}\n`));
   assert.ok(entries[1].includes(`INFO b ${'\u4e2d'.repeat(21_800)}\n`));

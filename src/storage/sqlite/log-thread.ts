@@ -6,7 +6,7 @@
  */
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { openDatabase } from '../database.js';
-import { LINE_SEPARATOR, type LogChunk } from '../logs.js';
+import { chunkText, LINE_SEPARATOR, type LogChunk } from '../logs.js';
 import { SqliteLogStore } from './logs.js';
 import type { FromLogThread, ToLogThread } from './log-thread-protocol.js';
 import { scheduleThreadAsBatch } from '../../runtime/priority.js';
@@ -36,16 +36,10 @@ function reply(message: FromLogThread): void {
   port.postMessage(message);
 }
 
-/** A chunk's text; a handler worker sends its joined entries as UTF-8 (invocation-logs.ts). */
-function textOf(chunk: LogChunk): string {
-  const { text } = chunk;
-  return typeof text === 'string' ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8');
-}
-
 function take(chunks: LogChunk[]): void {
   const now = Date.now();
   for (const chunk of chunks) {
-    const text = textOf(chunk);
+    const text = chunkText(chunk);
     if (chunk.requestId === '-') {
       store.append({ ts: now, project: chunk.project, functionPath: chunk.functionPath, text, count: chunk.count ?? 1 });
       continue;
