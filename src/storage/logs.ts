@@ -141,12 +141,13 @@ export function encodeNextLine(sinceMs: number, level: LogLevel, message: string
   return `${head} ${message.includes('\u001e') || message.includes('\u001f') ? message.replace(SEPARATORS, ' ') : message}`;
 }
 
-/** A chunk from whole lines (the producers that are not on the hot path). */
 /** A chunk's text as a string: a handler worker sends its joined entries as UTF-8 bytes (invocation-logs.ts). */
 export function chunkText(chunk: LogChunk): string {
   const { text } = chunk;
   return typeof text === 'string' ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8');
 }
+
+/** A chunk from whole lines (the producers that are not on the hot path). */
 
 export function chunkOf(project: string, functionPath: string, requestId: string, lines: LogLine[], final: boolean): LogChunk {
   const text = lines.map((line) => encodeLine(line.ts, line.level, line.requestId, line.message)).join(LINE_SEPARATOR);
