@@ -69,6 +69,22 @@ test('a raising channel handler yields internal_error; the traceback is logged; 
   assert.deepEqual(await bystander.askJson('echo', 'me too'), { echo: 'me too' });
 });
 
+test('a channel handler that calls sys.exit() fails only its own invocation; its process keeps serving', async (t) => {
+  const { server, connect } = await setup(t, { executor: { maxInstances: 1 } });
+  const client = await connect();
+  const { pid } = await client.askJson('pid');
+  client.send({ channel: 'echo', data: 'before' });
+  client.send({ channel: 'exit' });
+  client.send({ channel: 'echo', data: 'after' });
+  assert.deepEqual(await client.nextJson(), { echo: 'before' });
+  const reply = await client.nextJson();
+  assert.equal(reply.error, 'internal_error');
+  assert.deepEqual(await client.nextJson(), { echo: 'after' });
+  await server.waitForLog('pysock', 'sockets/chat/exit', new RegExp(`ERROR ${reply.request_id} Traceback`));
+  assert.match(await server.logs('pysock', 'sockets/chat/exit'), /sys\.exit\(3\)\nSystemExit: 3\n/);
+  assert.deepEqual(await client.askJson('pid'), { pid }, 'the same process');
+});
+
 test('publishing to a socket that does not exist raises an error naming it and the sockets', async (t) => {
   const { server, connect } = await setup(t);
   const client = await connect();

@@ -45,6 +45,18 @@ if (data.batchPolicy) scheduleThreadAsBatch();
 // (deploy/build.ts): stacks then name the .ts file and its lines, as the user wrote them.
 process.setSourceMapsEnabled(true);
 
+/**
+ * `process.exit()` in user code fails the invocation that called it instead of ending the
+ * instance, as `sys.exit()` does in a Python handler: an instance runs other invocations too,
+ * and ending it would lose them, with the results and logs of those it had just finished.
+ */
+const exitInstance = process.exit.bind(process);
+process.exit = ((code?: number | string | null) => {
+  throw new Error(
+    `process.exit(${code ?? ''}) was called: a handler's instance also runs other invocations, so OpenLess fails this invocation instead of ending it; return from the handler (or throw) to end an invocation`,
+  );
+}) as typeof process.exit;
+
 // Handlers see the deployment's variables, not the server's environment (SPEC 2.5).
 for (const key of Object.keys(process.env)) delete process.env[key];
 Object.assign(process.env, data.env);
@@ -322,7 +334,7 @@ port.on('message', (wire: WireBatch<ToExecutor>) => {
         logs.flush();
         port.close();
         data.logPort.close();
-        process.exit(0);
+        exitInstance(0);
     }
   }
 });
