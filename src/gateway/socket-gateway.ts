@@ -45,6 +45,13 @@ export const defaultSocketLimits: SocketLimits = {
 
 const noop = (): void => undefined;
 
+/**
+ * The longest header of a frame this server sends (8-byte length, no mask). Not counted against
+ * maxBufferedBytes: a message as large as the bound, which `publish` accepts, reaches a client
+ * that has nothing else unsent.
+ */
+const MAX_FRAME_HEADER_BYTES = 10;
+
 export class SocketGateway {
   readonly connections = new ConnectionRegistry();
   private readonly wss: WebSocketServer;
@@ -248,7 +255,7 @@ export class SocketGateway {
       if (this.corked.push(connection) === 1) process.nextTick(this.uncork);
     }
     ws.send(text);
-    if (ws.bufferedAmount > this.limits.maxBufferedBytes) ws.close(1013, 'client too slow: unsent data over the limit');
+    if (ws.bufferedAmount > this.limits.maxBufferedBytes + MAX_FRAME_HEADER_BYTES) ws.close(1013, 'client too slow: unsent data over the limit');
   }
 
   private readonly uncork = (): void => {

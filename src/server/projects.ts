@@ -32,6 +32,11 @@ export interface ProjectManagerOptions {
   logs: LogStore;
   deployments: DeploymentStore;
   executor: ExecutorOptions;
+  /**
+   * The largest message a handler may publish (UTF-8 bytes of its JSON): the unsent data a
+   * client may have before it is closed as too slow, which a larger message exceeds on its own.
+   */
+  maxPublishBytes: number;
   /** File storage (docs/files.md): signed URLs for the SDK; a deleted project's files go too. */
   files?: FileService;
   /** Topic queues (docs/topics.md): publishing, and a project's queues follow its deploys and delete. */
@@ -136,7 +141,7 @@ export class ProjectManager implements ProjectLookup {
   /** One executor per language the deployment's handlers use (src/runtime/language-router.ts). */
   private executorFor(deployment: Deployment, live: () => LiveProject | undefined): Executor {
     const host = this.hostServices(deployment.name, live);
-    const handlers = { project: deployment.name, files: deployment.files, sockets: deployment.project.sockets.map((s) => s.name), env: deployment.env };
+    const handlers = { project: deployment.name, files: deployment.files, sockets: deployment.project.sockets.map((s) => s.name), maxPublishBytes: this.options.maxPublishBytes, env: deployment.env };
     return executorFor(allHandlers(deployment.project), {
       javascript: () => new JsWorkerPool(handlers, host, this.options.executor),
       python: () => new PythonPool({ ...handlers, dir: deployment.dir }, host, this.options.executor),

@@ -60,7 +60,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const stopSweeper = kv.startSweeper({ intervalMs: tunables.kvs.sweepIntervalMs });
   // Signed file URLs name the address clients reach; `port` is only read once listening.
   const files = new FileService({ home, baseUrl: () => `${options.tls ? 'https' : 'http'}://${publicHost(host, port)}`, maxUploadBytes: maxUploadBytesFromEnv() });
-  const projects = new ProjectManager({ home, kv, logs, deployments: new SqliteDeploymentStore(db), executor: tunables.executor, files, topics });
+  const projects = new ProjectManager({ home, kv, logs, deployments: new SqliteDeploymentStore(db), executor: tunables.executor, maxPublishBytes: tunables.sockets.maxBufferedBytes, files, topics });
   const sockets = new SocketGateway(projects, tunables.sockets);
   projects.attach(sockets);
   topics.attach(projects);

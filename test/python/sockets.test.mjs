@@ -85,6 +85,22 @@ test('a channel handler that calls sys.exit() fails only its own invocation; its
   assert.deepEqual(await client.askJson('pid'), { pid }, 'the same process');
 });
 
+test('publish refuses a message over the unsent-data bound, naming the limit; one at the bound is sent', async (t) => {
+  const { server, connect } = await setup(t, { sockets: { maxBufferedBytes: 16 * 1024 } });
+  const client = await connect();
+  // The echo publishes {"echo":"…"}: 11 bytes of JSON around the data; é is 2 bytes of UTF-8.
+  const atBound = 'x'.repeat(16 * 1024 - 11);
+  assert.deepEqual(await client.askJson('echo', atBound), { echo: atBound });
+  const reply = await client.askJson('echo', 'é'.repeat(8187));
+  assert.equal(reply.error, 'internal_error');
+  await server.waitForLog('pysock', 'sockets/chat/echo', new RegExp(`ERROR ${reply.request_id} Traceback`));
+  assert.match(
+    await server.logs('pysock', 'sockets/chat/echo'),
+    /\nValueError: sockets\.chat\.publish: the message is 16385 bytes as JSON, more than the 16384 bytes a connection may have unsent \(LESS_WS_MAX_BUFFERED_BYTES\).* raise LESS_WS_MAX_BUFFERED_BYTES on the server\n/,
+  );
+  assert.deepEqual(await client.askJson('echo', 'still open'), { echo: 'still open' });
+});
+
 test('publishing to a socket that does not exist raises an error naming it and the sockets', async (t) => {
   const { server, connect } = await setup(t);
   const client = await connect();

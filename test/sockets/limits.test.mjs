@@ -48,6 +48,23 @@ test('a client whose unsent data exceeds the bound is closed with 1013', async (
   assert.deepEqual(await other.askJson('echo', 'fine'), { echo: 'fine' });
 });
 
+test('publish refuses a message over the unsent-data bound, naming the limit; one at the bound is sent', async (t) => {
+  const server = await startTestServer(t, { sockets: { maxBufferedBytes: 16 * 1024 } });
+  await server.deploy('limits', fixture);
+  const client = await Client.connect(`${server.ws}/limits/sockets/chat`);
+  // The echo publishes {"echo":"…"}: 11 bytes of JSON around the data; é is 2 bytes of UTF-8.
+  const atBound = 'x'.repeat(16 * 1024 - 11);
+  assert.deepEqual(await client.askJson('echo', atBound), { echo: atBound });
+  const reply = await client.askJson('echo', 'é'.repeat(8187));
+  assert.equal(reply.error, 'internal_error');
+  await server.waitForLog(
+    'limits',
+    'sockets/chat/echo',
+    new RegExp(`ERROR ${reply.request_id} RangeError: sockets\\.chat\\.publish: the message is 16385 bytes as JSON, more than the 16384 bytes a connection may have unsent \\(LESS_WS_MAX_BUFFERED_BYTES\\).* raise LESS_WS_MAX_BUFFERED_BYTES`),
+  );
+  assert.deepEqual(await client.askJson('echo', 'still open'), { echo: 'still open' });
+});
+
 test('a handler stuck in while(true){} times out while another client keeps getting echoes', async (t) => {
   const server = await startTestServer(t, { executor: { timeoutMs: 1500 } });
   await server.deploy('limits', fixture);

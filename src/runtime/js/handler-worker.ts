@@ -25,6 +25,8 @@ export interface JsWorkerData {
   /** functionPath → absolute file to import. */
   files: Record<string, string>;
   sockets: string[];
+  /** The largest message `publish` sends, in UTF-8 bytes of its JSON (SocketLimits.maxBufferedBytes). */
+  maxPublishBytes: number;
   env: Record<string, string>;
   /** Where this instance posts its log chunks, as `LogChunk[]` (the log store's thread). */
   logPort: MessagePort;
@@ -152,6 +154,11 @@ const host = {
     if (messageJson === undefined) {
       return Promise.reject(new TypeError(`sockets.${socket}.publish: the message must be JSON-serialisable (got ${typeof message})`));
     }
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: most messages skip counting theirs.
+    if (messageJson.length * 3 > data.maxPublishBytes) {
+      const bytes = Buffer.byteLength(messageJson);
+      if (bytes > data.maxPublishBytes) return Promise.reject(new RangeError(publishTooLarge(socket, bytes, data.maxPublishBytes)));
+    }
     // Ids that are not strings, or hold control characters, name no connection: skipped like any unknown id.
     const connectionIds = ids.filter((id): id is string => typeof id === 'string' && !CONTROL_CHARACTER.test(id));
     send({ t: 'publish', socket, messageJson, ids: connectionIds });
@@ -159,6 +166,11 @@ const host = {
   },
 };
 (globalThis as Record<symbol, unknown>)[Symbol.for('openless.host')] = host;
+
+/** The same wording as the Python SDK's (openless_worker/host.py). */
+function publishTooLarge(socket: string, bytes: number, limit: number): string {
+  return `sockets.${socket}.publish: the message is ${bytes} bytes as JSON, more than the ${limit} bytes a connection may have unsent (LESS_WS_MAX_BUFFERED_BYTES), so every client it went to would be closed as too slow — send it in smaller parts, or raise LESS_WS_MAX_BUFFERED_BYTES on the server`;
+}
 
 // ---- handler modules ----------------------------------------------------------
 const modules = new Map<string, Promise<HandlerModule>>();

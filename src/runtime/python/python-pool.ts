@@ -31,6 +31,8 @@ export interface PythonDeployment {
   dir: string;
   files: Record<string, string>;
   sockets: string[];
+  /** The largest message `publish` sends, in UTF-8 bytes of its JSON (SocketLimits.maxBufferedBytes). */
+  maxPublishBytes: number;
   env: Record<string, string>;
 }
 

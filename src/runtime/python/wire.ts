@@ -14,6 +14,8 @@ export interface PythonWorkerInit {
   /** functionPath → absolute handler file. */
   files: Record<string, string>;
   sockets: string[];
+  /** The largest message `publish` sends, in UTF-8 bytes of its JSON. */
+  maxPublishBytes: number;
   env: Record<string, string>;
   /** The folder that holds the `less` SDK package. */
   sdk: string;

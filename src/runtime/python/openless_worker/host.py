@@ -22,11 +22,12 @@ class _Waiter:
 
 
 class Host:
-    def __init__(self, channel, project, sockets):
+    def __init__(self, channel, project, sockets, max_publish_bytes):
         self._channel = channel
         self._project = project
         self._sockets = list(sockets)
         self._socket_names = set(sockets)
+        self._max_publish_bytes = max_publish_bytes
         self._lock = threading.Lock()
         self._waiting = {}
         self._next_id = 0
@@ -70,6 +71,11 @@ class Host:
             message_json = json.dumps(message, ensure_ascii=False, separators=(',', ':'), allow_nan=False)
         except (TypeError, ValueError) as error:
             raise TypeError('sockets.%s.publish: the message must be JSON-serialisable (%s)' % (socket, error)) from None
+        # UTF-8 takes at most 4 bytes per character: most messages skip encoding theirs.
+        if len(message_json) * 4 > self._max_publish_bytes:
+            size = len(message_json.encode('utf-8'))
+            if size > self._max_publish_bytes:
+                raise ValueError('sockets.%s.publish: the message is %d bytes as JSON, more than the %d bytes a connection may have unsent (LESS_WS_MAX_BUFFERED_BYTES), so every client it went to would be closed as too slow — send it in smaller parts, or raise LESS_WS_MAX_BUFFERED_BYTES on the server' % (socket, size, self._max_publish_bytes))
         # Ids that are not strings cannot be connected: skipped like any unknown id.
         connection_ids = [i for i in ids if isinstance(i, str)]
         self._channel.send({'t': 'publish', 'socket': socket, 'messageJson': message_json, 'ids': connection_ids})

@@ -63,7 +63,7 @@ def run():
 
     book = LogBook(channel)
     capture_output(book)
-    host = Host(channel, init['project'], init['sockets'])
+    host = Host(channel, init['project'], init['sockets'], init['maxPublishBytes'])
     less._host.install(host)
     invocations = Invocations(Handlers(init['files']), book, channel)
     pool = ThreadPoolExecutor(max_workers=MAX_THREADS, thread_name_prefix='invocation')
