@@ -129,7 +129,7 @@ export const help = {
   logPath: 'function path: apis/<api>/<route>/<verb>, sockets/<socket>/<channel>, topics/<t>/<sub>, crons/<c>, functions/<f>',
   logFunction: 'synonym of --path',
   follow: 'keep streaming new lines until Ctrl-C',
-  tail: 'print only the last N lines',
+  tail: 'print only the last N entries (0: none, e.g. with --follow to see only new ones)',
   delete: 'remove a project with its connections, schedules and data',
   server: 'manage the local OpenLess server',
   serverStart: 'start a server in the background (log in $LESS_HOME/server.log)',

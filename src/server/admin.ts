@@ -96,7 +96,8 @@ async function streamLogs(req: IncomingMessage, res: ServerResponse, project: st
   };
   const unsubscribe = follow ? context.logs.subscribe(project, functionPath, (entry) => (streaming ? write(entry) : pending.push(entry))) : () => undefined;
   req.on('close', unsubscribe);
-  const entries = await context.logs.read(project, functionPath, tail !== undefined && tail > 0 ? { tail } : {});
+  // `--tail 0` shows no earlier lines (with --follow: only new ones); one is still read for the check below.
+  const entries = await context.logs.read(project, functionPath, tail !== undefined && tail >= 0 ? { tail: Math.max(tail, 1) } : {});
   // A path of no handler with no stored lines is a typo (or an API path without its method),
   // not a quiet function: waiting on it would show nothing forever. Lines of a handler that a
   // redeploy removed are still shown.
@@ -105,7 +106,9 @@ async function streamLogs(req: IncomingMessage, res: ServerResponse, project: st
     throw new LessError('function_not_found', unknownFunctionPath(project, functionPath, Object.keys(live.deployment.files)));
   }
   res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
-  entries.forEach(write);
+  // A follower with nothing to show yet still learns at once that the stream is open.
+  res.flushHeaders();
+  if (tail !== 0) entries.forEach(write);
   pending.forEach(write);
   streaming = true;
   if (!follow) res.end();

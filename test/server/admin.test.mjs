@@ -52,3 +52,24 @@ test('logs of a path that no handler has and nothing was stored for are a 404 li
   assert.equal(site.status, 404);
   assert.equal((await site.json()).error.message, 'project "site" has no handler at apis/web and no log lines for it — it has no handlers at all (only handlers under less/ write function logs)');
 });
+
+test('logs: tail=N gives the last N entries; tail=0 none, and with follow only the entries stored after it', async (t) => {
+  const server = await startTestServer(t);
+  await server.deploy('guide', fileURLToPath(new URL('../../examples/web-sockets', import.meta.url)));
+  const path = 'apis/demo/hello/post';
+  const hello = async () => assert.equal((await fetch(`${server.base}/guide/apis/demo/hello`, { method: 'POST' })).status, 204);
+  const starts = (text) => (text.match(/ START /g) ?? []).length;
+  await hello();
+  await server.waitForLog('guide', path, / END /);
+  const follow = await server.admin(`/projects/guide/logs?follow=1&tail=0&path=${path}`);
+  const reader = follow.body.getReader();
+  for (let i = 0; i < 3; i++) await hello();
+  const decoder = new TextDecoder();
+  let followed = '';
+  while ((followed.match(/ END /g) ?? []).length < 3) followed += decoder.decode((await reader.read()).value, { stream: true });
+  await reader.cancel();
+  assert.equal(starts(followed), 3, 'only the three invocations after the follow began');
+  assert.equal(starts(await server.logs('guide', path, 2)), 2);
+  assert.equal(await server.logs('guide', path, 0), '');
+  assert.equal(starts(await (await server.admin(`/projects/guide/logs?path=${path}`)).text()), 4);
+});
