@@ -11,7 +11,7 @@ import { listCommand } from './commands/list.js';
 import { logCommand } from './commands/log.js';
 import { serverCommand } from './commands/server.js';
 import { topicsCommand } from './commands/topics.js';
-import { help } from './messages.js';
+import { help, messages } from './messages.js';
 import { errorLines, printLines } from './output.js';
 
 function version(): string {
@@ -20,7 +20,7 @@ function version(): string {
 }
 
 export function program(): Command {
-  return new Command('less-cli')
+  return reportUsageErrors(new Command('less-cli')
     .description(help.program)
     .version(version())
     .addHelpText('after', help.env)
@@ -32,7 +32,22 @@ export function program(): Command {
     .addCommand(logCommand())
     .addCommand(deleteCommand())
     .addCommand(serverCommand())
-    .addCommand(topicsCommand());
+    .addCommand(topicsCommand()));
+}
+
+/**
+ * Commander's own usage errors (an unknown option or command, a missing argument) in the shape
+ * of every other error, with where to look: `[less-cli] Error: <what> — <fix>`. Set on each
+ * command, as commands added with addCommand do not inherit it.
+ */
+function reportUsageErrors(command: Command): Command {
+  command.configureOutput({ outputError: (text, write) => write(`${messages.usageError(text, commandPath(command))}\n`) });
+  for (const subcommand of command.commands) reportUsageErrors(subcommand);
+  return command;
+}
+
+function commandPath(command: Command): string {
+  return command.parent ? `${commandPath(command.parent)} ${command.name()}` : command.name();
 }
 
 export async function main(argv: string[] = process.argv): Promise<void> {

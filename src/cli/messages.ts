@@ -32,6 +32,12 @@ export const resourceHeadings = {
 
 export const messages = {
   errorLine: (message: string) => line(`Error: ${message}`),
+  /** Commander's `error: <what>` (and its `(Did you mean …?)` line) as one error line with the fix. */
+  usageError: (commanderText: string, command: string) => {
+    const [what = '', ...rest] = commanderText.trim().replace(/^error: /, '').split('\n');
+    const suggestion = /^\(Did you mean (.+)\?\)$/.exec(rest.join(' ').trim())?.[1];
+    return line(`Error: ${what} — ${suggestion ? `did you mean ${suggestion}? See` : 'see'} \`${command} --help\``);
+  },
   problemLine: (path: string, problem: string, fix: string) => `  - ${path}: ${problem} (fix: ${fix})`,
   validationHeader: (count: number) =>
     `the project has ${count} problem${count === 1 ? '' : 's'}; nothing was deployed — fix ${count === 1 ? 'it' : 'them'} and deploy again`,

@@ -22,10 +22,14 @@ describe('less-cli without a server', () => {
     }
   });
 
-  it('exits non-zero on an unknown command or a missing required option', async () => {
-    assert.notEqual((await cli(['bogus'])).code, 0);
-    assert.notEqual((await cli(['log', '--path', 'apis/demo/hello/get'])).code, 0);
-    assert.notEqual((await cli(['deploy'])).code, 0);
+  it('answers an unknown command or option and a missing argument with one error line naming the help to read', async () => {
+    assertUserError(assert, await cli(['bogus']), /^\[less-cli\] Error: unknown command 'bogus' — see `less-cli --help`$/);
+    assertUserError(assert, await cli(['lst']), /^\[less-cli\] Error: unknown command 'lst' — did you mean list\? See `less-cli --help`$/);
+    assertUserError(assert, await cli(['list', '--jsn']), /^\[less-cli\] Error: unknown option '--jsn' — did you mean --json\? See `less-cli list --help`$/);
+    assertUserError(assert, await cli(['server', 'frob']), /^\[less-cli\] Error: unknown command 'frob' — see `less-cli server --help`$/);
+    assertUserError(assert, await cli(['log', '--path', 'apis/demo/hello/get']), /^\[less-cli\] Error: required option '--project <project>' not specified — see `less-cli log --help`$/);
+    assertUserError(assert, await cli(['deploy']), /^\[less-cli\] Error: missing required argument 'project' — see `less-cli deploy --help`$/);
+    assertUserError(assert, await cli(['list', 'resources']), /^\[less-cli\] Error: missing required argument 'project' — see `less-cli list resources --help`$/);
   });
 
   it('rejects an invalid project name before anything else', async () => {
