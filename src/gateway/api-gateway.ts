@@ -56,7 +56,13 @@ export async function serveApi(
   const headers = { ...CORS, ...response.headers };
   // HEAD-less verbs only, but a 204/304 must still carry no body.
   const sendsBody = response.statusCode !== 204 && response.statusCode !== 304;
-  res.writeHead(response.statusCode, sendsBody ? withTextType(headers, response.body) : headers);
+  try {
+    res.writeHead(response.statusCode, sendsBody ? withTextType(headers, response.body) : headers);
+  } catch {
+    // The executors check the headers a handler sets, with a message in its log; whatever Node
+    // still refuses gets the same answer as a handler that threw.
+    return sendJson(res, 500, { error: 'Internal Server Error', request_id: outcome.requestId }, CORS);
+  }
   res.end(sendsBody ? response.body : undefined);
 }
 
@@ -86,7 +92,7 @@ function matches(table: RouteTable, path: string): boolean {
   return segments !== undefined && table.match(segments) !== undefined;
 }
 
-function withTextType(headers: Record<string, string>, body: string | Uint8Array): Record<string, string> {
+function withTextType(headers: ApiResponse['headers'], body: string | Uint8Array): ApiResponse['headers'] {
   if (body.length === 0 || Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) return headers;
   return { ...headers, 'Content-Type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/octet-stream' };
 }

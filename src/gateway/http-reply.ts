@@ -16,7 +16,8 @@ export function unknownSocket(projectName: string, socketName: string, sockets: 
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+  // The reason phrase given: a writeHead that threw earlier (a bad header) may have left another's.
+  res.writeHead(status, STATUS_CODES[status], { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 

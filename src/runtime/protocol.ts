@@ -19,7 +19,8 @@ export interface ApiRequest {
 
 export interface ApiResponse {
   statusCode: number;
-  headers: Record<string, string>;
+  /** A list sends the header once per item (`Set-Cookie`). */
+  headers: Record<string, string | string[]>;
   /** The body as it goes on the wire: text, or bytes when the handler set a Buffer. */
   body: string | Uint8Array;
 }

@@ -91,7 +91,7 @@ test('unknown path 404, missing verb 405 with Allow', async () => {
   // The API's routes in its order, at most 12 of its 17.
   assert.equal(
     nowhere.body.message,
-    'no route /nowhere in API "shop" (routes: / (GET), /boom (GET), /counter (GET), /echo (GET, POST), /esm (GET), /exit (GET), /guarded (GET), /items (GET, POST), /items/latest (GET), /items/{id} (GET), /list (GET), /mutate (DELETE) and 5 more)',
+    'no route /nowhere in API "shop" (routes: / (GET), /boom (GET), /counter (GET), /echo (GET, POST), /esm (GET), /exit (GET), /guarded (GET), /headers (GET), /items (GET, POST), /items/latest (GET), /items/{id} (GET), /list (GET) and 6 more)',
   );
   // A path that matches without its trailing slash or in lower case says so.
   assert.equal((await json(await fetch(`${api}/items/7/`))).body.message, 'no route /items/7/ in API "shop"; did you mean /items/7?');
@@ -166,12 +166,28 @@ test('ES module and TypeScript handlers import the SDK and shared modules by nam
   assert.deepEqual(await (await fetch(`${api}/typed?n=21`)).json(), { greeting: 'hello ts', doubled: 42, stored: 'ts' });
 });
 
-test('a handler calling process.exit() loses only its invocation; the next request is served', async () => {
+test('a handler calling process.exit() fails only its invocation, with the reason in its log; the next request is served', async () => {
   const res = await fetch(`${api}/exit`);
   assert.equal(res.status, 500);
   const { request_id } = await res.json();
-  await server.waitForLog('rest', 'apis/shop/exit/get', new RegExp(`ERROR ${request_id} the invocation was lost: the executor exited`));
+  await server.waitForLog('rest', 'apis/shop/exit/get', new RegExp(`ERROR ${request_id} Error: process\\.exit\\(3\\) was called: a handler's instance also runs other invocations`));
   assert.deepEqual(await (await fetch(`${api}/items/7`)).json(), { id: '7' });
+});
+
+test('a header set to a list is sent once per item; a header HTTP cannot carry is a 500 whose log says which', async () => {
+  const res = await fetch(`${api}/headers?case=list`);
+  assert.equal(res.status, 200);
+  assert.deepEqual(res.headers.getSetCookie(), ['a=1', 'b=2']);
+  assert.equal(res.headers.get('x-count'), '2');
+  for (const [which, reason] of [
+    ['value', 'response\\.headers\\["X-Note"\\] holds a line break, a control character or a character past Latin-1, which an HTTP header cannot carry — remove it'],
+    ['name', 'response\\.headers\\["X Note"\\]: a header name is letters, digits and .* only — rename the header'],
+  ]) {
+    const failed = await fetch(`${api}/headers?case=${which}`);
+    assert.deepEqual([failed.status, failed.statusText], [500, 'Internal Server Error']);
+    const { request_id } = await failed.json();
+    await server.waitForLog('rest', 'apis/shop/headers/get', new RegExp(`ERROR ${request_id} TypeError: ${reason}`));
+  }
 });
 
 test('throwing something that is not an Error is still a 500 with its text in the log', async () => {

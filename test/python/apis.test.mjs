@@ -111,6 +111,22 @@ test('an invalid statusCode is a 500 whose log says why', async () => {
   await server.waitForLog('pyapi', 'apis/shop/badstatus/get', new RegExp(`ERROR ${request_id} [^]*ValueError: response\\['statusCode'\\] must be an integer from 100 to 599 \\(got 42\\)`));
 });
 
+test('a header set to a list is sent once per item; a header HTTP cannot carry is a 500 whose log says which', async () => {
+  const res = await fetch(`${shop}/headers?case=list`);
+  assert.equal(res.status, 200);
+  assert.deepEqual(res.headers.getSetCookie(), ['a=1', 'b=2']);
+  assert.equal(res.headers.get('x-count'), '2');
+  for (const [which, reason] of [
+    ['value', "response\\['headers'\\]\\['X-Note'\\] holds a line break, a control character or a character past Latin-1, which an HTTP header cannot carry — remove it"],
+    ['name', "response\\['headers'\\]\\['X Note'\\]: a header name is letters, digits and .* only — rename the header"],
+  ]) {
+    const failed = await fetch(`${shop}/headers?case=${which}`);
+    assert.deepEqual([failed.status, failed.statusText], [500, 'Internal Server Error']);
+    const { request_id } = await failed.json();
+    await server.waitForLog('pyapi', 'apis/shop/headers/get', new RegExp(`ERROR ${request_id} ValueError: ${reason}`));
+  }
+});
+
 test('print, stderr and logging go to the invocation log with their levels', async () => {
   const res = await fetch(`${shop}/logs`);
   assert.equal(res.status, 204);

@@ -46,15 +46,33 @@ export async function runApi(handler: HandlerModule, wireRequest: ApiRequest): P
   return toWire(response);
 }
 
+/** An HTTP token (RFC 9110): what a header name may hold. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** What a header value may not hold, as Node checks it: line breaks and other control characters, or characters past Latin-1. */
+const INVALID_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+/** The same wording as the Python executor's (openless_worker/invocations.py). */
+function headerText(name: string, value: unknown): string {
+  const text = String(value);
+  if (INVALID_HEADER_VALUE.test(text)) {
+    throw new TypeError(`response.headers[${JSON.stringify(name)}] holds a line break, a control character or a character past Latin-1, which an HTTP header cannot carry — remove it, or encode the value (e.g. encodeURIComponent)`);
+  }
+  return text;
+}
+
 function toWire(response: MutableResponse): ApiResponse {
   const statusCode = Number(response.statusCode ?? 200);
   if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) {
     throw new Error(`response.statusCode must be an integer from 100 to 599 (got ${String(response.statusCode)})`);
   }
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string | string[]> = {};
   if (response.headers && typeof response.headers === 'object') {
     for (const [name, value] of Object.entries(response.headers as Record<string, unknown>)) {
-      if (value !== undefined && value !== null) headers[name] = String(value);
+      if (value === undefined || value === null) continue;
+      if (!HEADER_NAME.test(name)) {
+        throw new TypeError(`response.headers[${JSON.stringify(name)}]: a header name is letters, digits and !#$%&'*+-.^_\`|~ only — rename the header`);
+      }
+      headers[name] = Array.isArray(value) ? value.map((item) => headerText(name, item)) : headerText(name, value);
     }
   }
   const hasContentType = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');

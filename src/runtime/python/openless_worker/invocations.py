@@ -10,6 +10,7 @@ import base64
 import inspect
 import json
 import os
+import re
 import threading
 import time
 import traceback
@@ -134,8 +135,15 @@ def _to_wire(response):
     raw_headers = response.get('headers')
     if isinstance(raw_headers, dict):
         for name, value in raw_headers.items():
-            if value is not None:
-                headers[str(name)] = _text(value)
+            if value is None:
+                continue
+            name = str(name)
+            if not _HEADER_NAME.match(name):
+                raise ValueError("response['headers'][%r]: a header name is letters, digits and !#$%%&'*+-.^_`|~ only — rename the header" % (name,))
+            if isinstance(value, (list, tuple)):
+                headers[name] = [_header_text(name, item) for item in value]
+            else:
+                headers[name] = _header_text(name, value)
     has_content_type = any(name.lower() == 'content-type' for name in headers)
     body = response.get('body')
     if body is None:
@@ -164,6 +172,19 @@ def _status_code(value):
     if isinstance(code, bool) or not isinstance(code, int) or not 100 <= code <= 599:
         raise ValueError("response['statusCode'] must be an integer from 100 to 599 (got %r)" % (value,))
     return code
+
+
+# An HTTP token (RFC 9110); what a header value may not hold, as the server (Node) checks it.
+_HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
+_INVALID_HEADER_VALUE = re.compile(r'[^\t\x20-\x7e\x80-\xff]')
+
+
+def _header_text(name, value):
+    """The same wording as the JavaScript executor's (api-invocation.ts)."""
+    text = _text(value)
+    if _INVALID_HEADER_VALUE.search(text):
+        raise ValueError("response['headers'][%r] holds a line break, a control character or a character past Latin-1, which an HTTP header cannot carry — remove it, or encode the value (e.g. urllib.parse.quote)" % (name,))
+    return text
 
 
 def _text(value):
