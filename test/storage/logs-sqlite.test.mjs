@@ -190,6 +190,28 @@ test('a huge entry is cut at 256 KiB with a marker, never inside a character', (
   done();
 });
 
+test('an invocation with one huge line keeps its START, its other lines and its END; the huge line is cut', () => {
+  const { logs, done } = open();
+  const text = [
+    encodeLine(ts, 'start', 'req-1', ''),
+    encodeNextLine(0, 'info', 'before'),
+    encodeNextLine(1, 'info', 'é'.repeat(MAX_MESSAGE_BYTES)),
+    encodeNextLine(2, 'info', 'after'),
+    encodeNextLine(2, 'end', '3.00 ms'),
+  ].join(LINE_SEPARATOR);
+  logs.append({ ts, project: 'p', functionPath: 'f', text });
+  const [entry] = logs.read('p', 'f');
+  const lines = entry.line.split('\n');
+  assert.equal(lines.length, 5);
+  assert.equal(lines[0], '2026-11-27T17:40:21.123Z START req-1');
+  assert.equal(lines[1], '2026-11-27T17:40:21.123Z INFO req-1 before');
+  assert.match(lines[2], /^2026-11-27T17:40:21\.124Z INFO req-1 é+… \[truncated\]$/);
+  assert.equal(lines[3], '2026-11-27T17:40:21.125Z INFO req-1 after');
+  assert.equal(lines[4], '2026-11-27T17:40:21.125Z END req-1 3.00 ms');
+  assert.ok(!entry.line.includes('\uFFFD'));
+  done();
+});
+
 test('records are joined into a row only up to 64 K characters: a large one is a row by itself', () => {
   const { db, logs, done } = open();
   const chunk = (from) => Array.from({ length: 256 }, (_, i) => encodeLine(ts, 'info', `req-${from + i}`, `m${from + i} ${'x'.repeat(250)}`));

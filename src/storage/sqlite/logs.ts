@@ -8,7 +8,7 @@
  * An entry's id is `row id × BATCH_SPAN + its index in the row`: increasing, so
  * `afterId` resumes exactly.
  *
- * Size is bounded two ways: an entry is cut at 256 KiB, and each function path keeps about
+ * Size is bounded two ways: an entry is cut at 256 KiB (its longest lines first), and each function path keeps about
  * its newest `maxLinesPerFunction` entries (one entry = one invocation): every `trimEvery`
  * appends (default: half of `maxLinesPerFunction`), whole rows older than the newest
  * `maxLinesPerFunction` entries are deleted.
@@ -16,10 +16,11 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from '../database.js';
-import { ENTRY_SEPARATOR, formatEntry, type LogEntry, type LogRecord } from '../logs.js';
+import { ENTRY_SEPARATOR, formatEntry, LINE_SEPARATOR, type LogEntry, type LogRecord } from '../logs.js';
 
 export const MAX_MESSAGE_BYTES = 256 * 1024;
 const TRUNCATED = '… [truncated]';
+const TRUNCATED_BYTES = Buffer.byteLength(TRUNCATED);
 /** Entries per row at most; also the factor between row ids and entry ids. */
 export const BATCH_SPAN = 1024;
 /**
@@ -279,13 +280,32 @@ function truncateEach(text: string): string {
   return text;
 }
 
-/** Cuts a message to MAX_MESSAGE_BYTES of UTF-8 (marker included), never inside a character. */
-export function truncate(message: string): string {
+/**
+ * Cuts an entry to MAX_MESSAGE_BYTES of UTF-8 (markers included), never inside a character.
+ * Its longest lines are cut first: an invocation whose handler printed one huge line keeps its
+ * START, its other lines and its END.
+ */
+export function truncate(entry: string): string {
   // A UTF-16 code unit is at most 3 UTF-8 bytes: short strings skip the byte count entirely.
-  if (message.length * 3 <= MAX_MESSAGE_BYTES) return message;
-  const bytes = Buffer.from(message, 'utf8');
-  if (bytes.length <= MAX_MESSAGE_BYTES) return message;
-  let end = MAX_MESSAGE_BYTES - Buffer.byteLength(TRUNCATED, 'utf8');
+  if (entry.length * 3 <= MAX_MESSAGE_BYTES) return entry;
+  let excess = Buffer.byteLength(entry) - MAX_MESSAGE_BYTES;
+  if (excess <= 0) return entry;
+  const lines = entry.split(LINE_SEPARATOR);
+  const longestFirst = lines.map((_, i) => i).sort((a, b) => lines[b]!.length - lines[a]!.length);
+  for (const i of longestFirst) {
+    if (excess <= 0) break;
+    const line = lines[i]!;
+    const size = Buffer.byteLength(line);
+    lines[i] = cutLine(line, Math.max(0, size - excess - TRUNCATED_BYTES));
+    excess -= size - Buffer.byteLength(lines[i]!);
+  }
+  return lines.join(LINE_SEPARATOR);
+}
+
+/** The first `keepBytes` bytes of a line's UTF-8 (fewer, to end on a whole character), and the marker. */
+function cutLine(line: string, keepBytes: number): string {
+  const bytes = Buffer.from(line, 'utf8');
+  let end = keepBytes;
   while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--; // back up to the start of a character
   return bytes.subarray(0, end).toString('utf8') + TRUNCATED;
 }
