@@ -49,7 +49,7 @@ async function main() {
     const logs = new MessageChannel();
     logs.port1.on('message', () => undefined); // the log thread's side: taken, not stored
     const worker = new Worker(here('../dist/runtime/js/handler-worker.js'), {
-      workerData: { project: deployment.name, files: deployment.files, sockets: ['demo'], maxPublishBytes: 1024 * 1024, env: {}, logPort: logs.port2 },
+      workerData: { project: deployment.name, dir: deployment.dir, files: deployment.files, sockets: ['demo'], maxPublishBytes: 1024 * 1024, env: {}, logPort: logs.port2 },
       transferList: [logs.port2],
     });
     await new Promise((resolve) => worker.once('online', resolve));

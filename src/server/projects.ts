@@ -141,10 +141,10 @@ export class ProjectManager implements ProjectLookup {
   /** One executor per language the deployment's handlers use (src/runtime/language-router.ts). */
   private executorFor(deployment: Deployment, live: () => LiveProject | undefined): Executor {
     const host = this.hostServices(deployment.name, live);
-    const handlers = { project: deployment.name, files: deployment.files, sockets: deployment.project.sockets.map((s) => s.name), maxPublishBytes: this.options.maxPublishBytes, env: deployment.env };
+    const handlers = { project: deployment.name, dir: deployment.dir, files: deployment.files, sockets: deployment.project.sockets.map((s) => s.name), maxPublishBytes: this.options.maxPublishBytes, env: deployment.env };
     return executorFor(allHandlers(deployment.project), {
       javascript: () => new JsWorkerPool(handlers, host, this.options.executor),
-      python: () => new PythonPool({ ...handlers, dir: deployment.dir }, host, this.options.executor),
+      python: () => new PythonPool(handlers, host, this.options.executor),
     });
   }
 

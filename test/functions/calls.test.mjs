@@ -64,7 +64,7 @@ test('cloud functions called from JavaScript and Python handlers', async (t) => 
     const jsId = jsLine.split(' ')[2];
     const jsLog = await server.logs('fns', 'functions/js_fail');
     assert.match(jsLog, new RegExp(`START ${jsId}\n`));
-    assert.match(jsLog, new RegExp(`ERROR ${jsId} Error: js went wrong\n +at .*less/functions/js_fail/index\\.js:3`));
+    assert.match(jsLog, new RegExp(`ERROR ${jsId} Error: js went wrong\n +at .*\\(less/functions/js_fail/index\\.js:3`));
     assert.match(jsLog, new RegExp(`END ${jsId} [\\d.]+ ms`));
 
     const pyLine = await server.waitForLog('fns', 'functions/py_fail', /INFO \S+ py_fail got \{'n': 2\}/);

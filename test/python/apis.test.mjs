@@ -97,7 +97,7 @@ test('a Python exception is a 500 with only the request id; the traceback is in 
   assert.ok(line, 'traceback logged');
   const log = await server.logs('pyapi', 'apis/shop/boom/get');
   const entry = log.slice(log.indexOf(`START ${request_id}`));
-  assert.match(entry, /ERROR \S+ Traceback \(most recent call last\):\n {2}File "[^"]*less\/apis\/shop\/boom\/get\.py", line 6, in process\n/);
+  assert.match(entry, /ERROR \S+ Traceback \(most recent call last\):\n {2}File "less\/apis\/shop\/boom\/get\.py", line 6, in process\n/);
   assert.match(entry, /line 2, in explode\n/);
   assert.match(entry, /\nValueError: kaboom from Python\n\S+Z END /);
   assert.doesNotMatch(entry, /openless_worker/, 'the worker\'s own frames are not shown');

@@ -64,7 +64,7 @@ test('a raising channel handler yields internal_error; the traceback is logged; 
   assert.doesNotMatch(reply.message, /exploded|Traceback/, 'no error text reaches the client');
   await server.waitForLog('pysock', 'sockets/chat/boom', new RegExp(`ERROR ${reply.request_id} Traceback`));
   const log = await server.logs('pysock', 'sockets/chat/boom');
-  assert.match(log, new RegExp(`ERROR ${reply.request_id} Traceback \\(most recent call last\\):\n  File "[^"]*boom/__init__\\.py", line 2, in process\n[^]*\nKeyError: 'channel exploded'\n`));
+  assert.match(log, new RegExp(`ERROR ${reply.request_id} Traceback \\(most recent call last\\):\n  File "less/sockets/chat/boom/__init__\\.py", line 2, in process\n[^]*\nKeyError: 'channel exploded'\n`));
   assert.deepEqual(await client.askJson('echo', 'still here'), { echo: 'still here' });
   assert.deepEqual(await bystander.askJson('echo', 'me too'), { echo: 'me too' });
 });

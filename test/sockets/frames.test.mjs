@@ -118,7 +118,7 @@ test('a throwing channel handler yields internal_error with a request id found i
   const line = await server.waitForLog('frames', 'sockets/chat/boom', new RegExp(`ERROR ${reply.request_id} Error: channel exploded`));
   assert.match(line, /channel exploded/);
   const log = await server.logs('frames', 'sockets/chat/boom');
-  assert.match(log, /at exports\.process .*boom\/index\.js:2/);
+  assert.match(log, /at exports\.process \(less\/sockets\/chat\/boom\/index\.js:2:\d+\)/, 'the file as in the project, not the deployed copy');
   assert.deepEqual(await client.askJson('echo', 1), { echo: 1 });
 });
 

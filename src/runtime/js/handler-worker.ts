@@ -22,6 +22,8 @@ import { nameList } from '../../errors.js';
 
 export interface JsWorkerData {
   project: string;
+  /** The deployment's folder (the copy under $LESS_HOME): stacks name its files as `less/…`. */
+  dir: string;
   /** functionPath → absolute file to import. */
   files: Record<string, string>;
   sockets: string[];
@@ -197,9 +199,24 @@ function loadModule(functionPath: string): Promise<HandlerModule> {
 function serializeError(error: unknown): SerializedError {
   if (error instanceof Error) {
     const code = (error as Error & { code?: unknown }).code;
-    return { message: error.message, stack: withoutRuntimeFrames(error.stack), ...(typeof code === 'string' ? { code } : {}) };
+    return { message: error.message, stack: stackText(error.stack), ...(typeof code === 'string' ? { code } : {}) };
   }
   return { message: `non-error thrown: ${format(error)}` };
+}
+
+/** How the deployment's files appear in stack frames: ES modules by URL, CommonJS by path. */
+const DEPLOYED_PREFIXES = [`${pathToFileURL(data.dir).href}/`, `${data.dir}/`];
+
+/**
+ * A stack as the log shows it: the handler's frames name its files as in the project
+ * (`less/apis/demo/hello/post.js:3:9`, clickable from the project root) instead of the
+ * deployed copy under $LESS_HOME, and OpenLess's own frames under the handler's are left out.
+ */
+function stackText(stack: string | undefined): string | undefined {
+  if (stack === undefined) return undefined;
+  let text = withoutRuntimeFrames(stack);
+  for (const prefix of DEPLOYED_PREFIXES) if (text.includes(prefix)) text = text.split(prefix).join('');
+  return text;
 }
 
 /** Where this runtime's own files are: frames there are OpenLess calling the handler. */
@@ -210,8 +227,7 @@ const RUNTIME_FILES = new URL('../../', import.meta.url).href;
  * `AsyncLocalStorage.run`, …): they are the same for every error and say nothing about the
  * handler, and a Python traceback has none either. Frames above the handler's stay.
  */
-function withoutRuntimeFrames(stack: string | undefined): string | undefined {
-  if (stack === undefined) return undefined;
+function withoutRuntimeFrames(stack: string): string {
   const lines = stack.split('\n');
   let end = lines.length;
   while (end > 1 && /^\s+at /.test(lines[end - 1]!) && (lines[end - 1]!.includes(RUNTIME_FILES) || lines[end - 1]!.includes('(node:async_hooks:'))) end--;
@@ -354,11 +370,11 @@ port.on('message', (wire: WireBatch<ToExecutor>) => {
 // A throw from a timer callback in user code must not take the instance down either.
 process.on('uncaughtException', (error) => {
   const context = current.getStore() ?? loading;
-  logs.stray(context.functionPath, 'error', `Uncaught exception: ${error.stack ?? error.message}`);
+  logs.stray(context.functionPath, 'error', `Uncaught exception: ${stackText(error.stack) ?? error.message}`);
 });
 
 // An unhandled rejection inside user code must not take the instance down (Node's default).
 process.on('unhandledRejection', (reason) => {
   const context = current.getStore() ?? loading;
-  logs.stray(context.functionPath, 'error', `Unhandled promise rejection: ${reason instanceof Error ? reason.stack : format(reason)}`);
+  logs.stray(context.functionPath, 'error', `Unhandled promise rejection: ${reason instanceof Error ? stackText(reason.stack) : format(reason)}`);
 });

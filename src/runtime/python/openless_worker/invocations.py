@@ -55,10 +55,12 @@ class Headers(dict):
 
 
 class Invocations:
-    def __init__(self, handlers, book, channel):
+    def __init__(self, handlers, book, channel, deployed_dir):
         self._handlers = handlers
         self._book = book
         self._channel = channel
+        # Tracebacks name the deployment's files as in the project: less/...
+        self._deployed_prefix = os.path.join(deployed_dir, '')
 
     def run(self, message):
         """Runs on a pool thread, inside a fresh contextvars.Context (see main.py)."""
@@ -87,7 +89,7 @@ class Invocations:
             except (TypeError, ValueError) as error:
                 raise TypeError("the handler's return value is not JSON-serialisable (%s)" % error) from None
         except BaseException as error:  # SystemExit too: a handler must not end the process
-            serialized = serialize_error(error)
+            serialized = serialize_error(error, self._deployed_prefix)
             log.write('error', serialized['stack'])
             outgoing = encode({'t': 'result', 'id': invocation_id, 'ok': False, 'error': serialized})
         log.end_partial_lines()
@@ -194,10 +196,11 @@ def _text(value):
     return str(value)
 
 
-def serialize_error(error):
+def serialize_error(error, deployed_prefix):
     """{message, stack} as the JavaScript executor sends them: the message is the exception's
     own text, like a JavaScript `error.message` (a function's caller sees it, docs/functions.md),
-    or its type when it has none; the stack is the traceback without the worker's own frames."""
+    or its type when it has none; the stack is the traceback without the worker's own frames,
+    naming the files under `deployed_prefix` (the deployment's copy) as in the project."""
     try:
         text = str(error)
     except Exception:  # a broken __str__ must not lose the failure itself
@@ -206,17 +209,22 @@ def serialize_error(error):
     described = '%s: %s' % (type(error).__name__, text) if text else type(error).__name__
     try:
         details = traceback.TracebackException(type(error), error, error.__traceback__)
-        _hide_internal_frames(details, set())
+        _hide_internal_frames(details, set(), deployed_prefix)
         stack = ''.join(details.format()).rstrip('\n')
     except Exception:  # a broken __str__ must not lose the failure itself
         stack = described
     return {'message': message, 'stack': stack}
 
 
-def _hide_internal_frames(details, seen):
+def _hide_internal_frames(details, seen, deployed_prefix):
     if details is None or id(details) in seen:
         return
     seen.add(id(details))
-    details.stack = traceback.StackSummary.from_list([frame for frame in details.stack if not frame.filename.startswith(_INTERNAL)])
-    _hide_internal_frames(details.__cause__, seen)
-    _hide_internal_frames(details.__context__, seen)
+    frames = [frame for frame in details.stack if not frame.filename.startswith(_INTERNAL)]
+    for frame in frames:
+        if frame.filename.startswith(deployed_prefix):
+            frame.line  # read from the file by its full name first (cached), then renamed
+            frame.filename = frame.filename[len(deployed_prefix):]
+    details.stack = traceback.StackSummary.from_list(frames)
+    _hide_internal_frames(details.__cause__, seen, deployed_prefix)
+    _hide_internal_frames(details.__context__, seen, deployed_prefix)

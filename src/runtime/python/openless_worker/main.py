@@ -65,7 +65,7 @@ def run():
     capture_output(book)
     host = Host(channel, init['project'], init['sockets'], init['maxPublishBytes'])
     less._host.install(host)
-    invocations = Invocations(Handlers(init['files']), book, channel)
+    invocations = Invocations(Handlers(init['files']), book, channel, init['dir'])
     pool = ThreadPoolExecutor(max_workers=MAX_THREADS, thread_name_prefix='invocation')
 
     for message in messages:
