@@ -91,7 +91,7 @@ test('unknown path 404, missing verb 405 with Allow', async () => {
   // The API's routes in its order, at most 12 of its 17.
   assert.equal(
     nowhere.body.message,
-    'no route /nowhere in API "shop" (routes: / (GET), /boom (GET), /counter (GET), /echo (GET, POST), /esm (GET), /exit (GET), /guarded (GET), /headers (GET), /items (GET, POST), /items/latest (GET), /items/{id} (GET), /list (GET) and 6 more)',
+    'no route /nowhere in API "shop" (routes: / (GET), /boom (GET), /caught (GET), /counter (GET), /echo (GET, POST), /esm (GET), /exit (GET), /guarded (GET), /headers (GET), /items (GET, POST), /items/latest (GET), /items/{id} (GET) and 7 more)',
   );
   // A path that matches without its trailing slash or in lower case says so.
   assert.equal((await json(await fetch(`${api}/items/7/`))).body.message, 'no route /items/7/ in API "shop"; did you mean /items/7?');
@@ -188,6 +188,12 @@ test('a header set to a list is sent once per item; a header HTTP cannot carry i
     const { request_id } = await failed.json();
     await server.waitForLog('rest', 'apis/shop/headers/get', new RegExp(`ERROR ${request_id} TypeError: ${reason}`));
   }
+});
+
+test('console.error(error) logs the stack with the files named as in the project', async () => {
+  assert.equal((await fetch(`${api}/caught`)).status, 204);
+  await server.waitForLog('rest', 'apis/shop/caught/get', / END /);
+  assert.match(await server.logs('rest', 'apis/shop/caught/get'), /ERROR \S+ caught SyntaxError: [^\n]+\n {4}at JSON\.parse \(<anonymous>\)\n {4}at exports\.process \(less\/apis\/shop\/caught\/get\.js:3:10\)\n/);
 });
 
 test('throwing something that is not an Error is still a 500 with its text in the log', async () => {

@@ -147,6 +147,15 @@ test('print, stderr and logging go to the invocation log with their levels', asy
   ]);
 });
 
+test('logging.exception() logs the traceback with the files named as in the project', async () => {
+  assert.equal((await fetch(`${shop}/caught`)).status, 204);
+  await server.waitForLog('pyapi', 'apis/shop/caught/get', / END /);
+  assert.match(
+    await server.logs('pyapi', 'apis/shop/caught/get'),
+    /ERROR \S+ caught\nTraceback \(most recent call last\):\n {2}File "less\/apis\/shop\/caught\/get\.py", line 6, in process\n[^]*\nKeyError: 'missing'\n/,
+  );
+});
+
 test('shared modules import by name: a package and a plain module', async () => {
   assert.deepEqual((await json(await fetch(`${shop}/shared`))).body, { user: 'User(ada)', shout: 'HI!' });
 });

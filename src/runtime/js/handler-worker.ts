@@ -99,11 +99,17 @@ let runningNow: InvocationContext | undefined;
 function capture(level: 'info' | 'warn' | 'error') {
   return (...args: unknown[]): void => {
     const context = runningNow ?? current.getStore() ?? loading;
-    const message = args.length === 1 && typeof args[0] === 'string' ? args[0] : format(...args);
+    const message = args.length === 1 && typeof args[0] === 'string' ? args[0] : formatArgs(args);
     if (context.log) context.log.write(level, message);
     else logs.stray(context.functionPath, level, message);
   };
 }
+/** What console prints for these arguments; an error among them names its files as stackText does. */
+function formatArgs(args: unknown[]): string {
+  const text = format(...args);
+  return args.some((arg) => arg instanceof Error) ? inProjectPaths(text) : text;
+}
+
 console.log = capture('info');
 console.info = capture('info');
 console.debug = capture('info');
@@ -213,8 +219,11 @@ const DEPLOYED_PREFIXES = [`${pathToFileURL(data.dir).href}/`, `${data.dir}/`];
  * deployed copy under $LESS_HOME, and OpenLess's own frames under the handler's are left out.
  */
 function stackText(stack: string | undefined): string | undefined {
-  if (stack === undefined) return undefined;
-  let text = withoutRuntimeFrames(stack);
+  return stack === undefined ? undefined : inProjectPaths(withoutRuntimeFrames(stack));
+}
+
+/** `file:///…/projects/p/v/less/x.js:3:9` → `less/x.js:3:9`: the deployment's files as in the project. */
+function inProjectPaths(text: string): string {
   for (const prefix of DEPLOYED_PREFIXES) if (text.includes(prefix)) text = text.split(prefix).join('');
   return text;
 }

@@ -55,12 +55,11 @@ class Headers(dict):
 
 
 class Invocations:
-    def __init__(self, handlers, book, channel, deployed_dir):
+    def __init__(self, handlers, book, channel, deployed_prefix):
         self._handlers = handlers
         self._book = book
         self._channel = channel
-        # Tracebacks name the deployment's files as in the project: less/...
-        self._deployed_prefix = os.path.join(deployed_dir, '')
+        self._deployed_prefix = deployed_prefix
 
     def run(self, message):
         """Runs on a pool thread, inside a fresh contextvars.Context (see main.py)."""

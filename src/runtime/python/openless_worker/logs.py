@@ -162,9 +162,10 @@ class HandlerOutput(io.TextIOBase):
 
 
 class _LogHandler(logging.Handler):
-    def __init__(self, book):
+    def __init__(self, book, deployed_prefix):
         super().__init__()
         self._book = book
+        self._deployed_prefix = deployed_prefix
 
     def emit(self, record):
         try:
@@ -172,6 +173,9 @@ class _LogHandler(logging.Handler):
         except Exception:
             self.handleError(record)
             return
+        if record.exc_info:
+            # logging.exception(): its traceback names the deployment's files as in the project.
+            message = message.replace(self._deployed_prefix, '')
         if record.levelno >= logging.ERROR:
             level = 'error'
         elif record.levelno >= logging.WARNING:
@@ -181,7 +185,7 @@ class _LogHandler(logging.Handler):
         write_line(self._book, level, message)
 
 
-def capture_output(book):
+def capture_output(book, deployed_prefix):
     """Routes print(), writes to sys.stderr and the logging module to the invocation logs.
     The root logger starts at INFO (so logging.info() is seen) with our handler only;
     logging.basicConfig() is then a no-op, as it is on AWS Lambda."""
@@ -190,5 +194,5 @@ def capture_output(book):
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
-    root.addHandler(_LogHandler(book))
+    root.addHandler(_LogHandler(book, deployed_prefix))
     root.setLevel(logging.INFO)

@@ -62,10 +62,12 @@ def run():
     from .logs import LogBook, capture_output
 
     book = LogBook(channel)
-    capture_output(book)
+    # Tracebacks name the deployment's files as in the project (less/...), not by this copy's path.
+    deployed_prefix = os.path.join(init['dir'], '')
+    capture_output(book, deployed_prefix)
     host = Host(channel, init['project'], init['sockets'], init['maxPublishBytes'])
     less._host.install(host)
-    invocations = Invocations(Handlers(init['files']), book, channel, init['dir'])
+    invocations = Invocations(Handlers(init['files']), book, channel, deployed_prefix)
     pool = ThreadPoolExecutor(max_workers=MAX_THREADS, thread_name_prefix='invocation')
 
     for message in messages:
