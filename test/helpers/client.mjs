@@ -55,6 +55,17 @@ export class Client {
     return JSON.parse(await this.ask(channel, data));
   }
 
+  /**
+   * Sends a frame to `channel` between two frames to the fixtures' `echo` channel, together so
+   * that they reach one instance in one batch, and returns the three replies, parsed.
+   */
+  async betweenEchoes(channel) {
+    this.send({ channel: 'echo', data: 'before' });
+    this.send({ channel });
+    this.send({ channel: 'echo', data: 'after' });
+    return [await this.nextJson(), await this.nextJson(), await this.nextJson()];
+  }
+
   /** Its connection id, asked through the fixtures' `whoami` channel. */
   async id() {
     this.send({ channel: 'whoami' });

@@ -73,13 +73,8 @@ test('a channel handler that calls sys.exit() fails only its own invocation; its
   const { server, connect } = await setup(t, { executor: { maxInstances: 1 } });
   const client = await connect();
   const { pid } = await client.askJson('pid');
-  client.send({ channel: 'echo', data: 'before' });
-  client.send({ channel: 'exit' });
-  client.send({ channel: 'echo', data: 'after' });
-  assert.deepEqual(await client.nextJson(), { echo: 'before' });
-  const reply = await client.nextJson();
-  assert.equal(reply.error, 'internal_error');
-  assert.deepEqual(await client.nextJson(), { echo: 'after' });
+  const [before, reply, after] = await client.betweenEchoes('exit');
+  assert.deepEqual([before, reply.error, after], [{ echo: 'before' }, 'internal_error', { echo: 'after' }]);
   await server.waitForLog('pysock', 'sockets/chat/exit', new RegExp(`ERROR ${reply.request_id} Traceback`));
   assert.match(await server.logs('pysock', 'sockets/chat/exit'), /sys\.exit\(3\)\nSystemExit: 3\n/);
   assert.deepEqual(await client.askJson('pid'), { pid }, 'the same process');

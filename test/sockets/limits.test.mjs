@@ -124,15 +124,9 @@ test('a handler that calls process.exit() fails only its own invocation; its ins
   await server.deploy('limits', fixture);
   const client = await Client.connect(`${server.ws}/limits/sockets/chat`);
   const { instance } = await client.askJson('instance');
-  // Sent together, the three frames reach the instance in one batch: the exit must not take
-  // the finished frame before it, or the one after it, along.
-  client.send({ channel: 'echo', data: 'before' });
-  client.send({ channel: 'exit' });
-  client.send({ channel: 'echo', data: 'after' });
-  assert.deepEqual(await client.nextJson(), { echo: 'before' });
-  const reply = await client.nextJson();
-  assert.equal(reply.error, 'internal_error');
-  assert.deepEqual(await client.nextJson(), { echo: 'after' });
+  // In one batch with the exit: it must not take the finished frame before it, or the one after it, along.
+  const [before, reply, after] = await client.betweenEchoes('exit');
+  assert.deepEqual([before, reply.error, after], [{ echo: 'before' }, 'internal_error', { echo: 'after' }]);
   await server.waitForLog('limits', 'sockets/chat/exit', new RegExp(`ERROR ${reply.request_id} Error: process\\.exit\\(3\\) was called: .* return from the handler`));
   assert.deepEqual(await client.askJson('instance'), { instance }, 'the same instance, module state kept');
 });
